@@ -1,0 +1,64 @@
+# Deep Sequence Modeling: `make lab` to learn, `make test` to check everything.
+# Both create the environment first when it is missing (.venv from requirements.lock).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8888
+TOKEN  ?=
+PYTEST_ARGS ?=
+
+.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench lock clean
+
+help:
+	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
+	@echo "make test       set up (first time) and run every test: helpers, checkers, notebooks, browser, slides"
+	@echo "make student    regenerate notebooks/ from solutions/"
+	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
+	@echo "make slides     build offline reveal.js decks into build/slides/"
+	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	@echo "Starting JupyterLab on http://$(HOST):$(PORT)/lab (Ctrl-C to stop)"
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=notebooks $(if $(TOKEN),--IdentityProvider.token=$(TOKEN))
+
+test: $(STAMP)
+	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	COURSE_PROFILE=fast $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)
+	COURSE_PROFILE=fast $(BIN)/python -m pytest solutions notebooks --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=300 $(PYTEST_ARGS)
+
+student: $(STAMP)
+	$(BIN)/python -m tools.nbtool student
+
+check-student: $(STAMP)
+	$(BIN)/python -m tools.nbtool check
+
+NB ?= solutions/*.ipynb
+execute: $(STAMP)
+	COURSE_PROFILE=full $(BIN)/python -m tools.nbtool execute $(NB)
+
+lock:
+	rm -rf /tmp/dsm-lock && $(PYTHON) -m venv /tmp/dsm-lock
+	/tmp/dsm-lock/bin/pip install --quiet ".[test]"
+	( echo "# Pinned lock used by make and CI (Python 3.11, Linux x86_64). Regenerate with \`make lock\`."; \
+	  /tmp/dsm-lock/bin/pip freeze --exclude-editable | grep -v -i '^deep-sequence-modeling' ) > requirements.lock
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,103 @@
+"""Pure plotting functions: data in, a matplotlib Figure out (no widgets, no training).
+
+Every lesson's figures live here so widgets can redraw them and tests can call them.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .validation import check_array
+
+__all__ = ["loss_curve", "bar_scores", "scorecard_plot", "window_view", "heatmap"]
+
+
+def loss_curve(history: dict, ax=None, title: str = "training"):
+    """Plot ``{"loss": [...], "val_loss": [...], ...}`` against epoch. Returns the Figure."""
+    fig, ax = _axes(ax)
+    for key, values in history.items():
+        if values:
+            ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=key)
+    ax.set_xlabel("epoch")
+    ax.set_title(title)
+    if history:
+        ax.legend()
+    return fig
+
+
+def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: str = "",
+               ylabel: str = "accuracy"):
+    """Horizontal bars of one score per name, with an optional chance line."""
+    scores = check_array("scores", scores, ndim=1, kind="number")
+    fig, ax = _axes(ax)
+    y = np.arange(len(scores))
+    ax.barh(y, scores, color=plt.cm.viridis(np.clip(scores, 0, 1) * 0.8))
+    ax.set_yticks(y, list(names))
+    ax.set_xlim(0, 1.05 if scores.max() <= 1 else scores.max() * 1.1)
+    for yi, s in zip(y, scores):
+        ax.text(s + 0.01, yi, f"{s:.0%}" if s <= 1 else f"{s:.3g}", va="center")
+    if chance is not None:
+        ax.axvline(chance, color="crimson", ls="--", lw=1, label=f"chance {chance:.0%}")
+        ax.legend(loc="lower right")
+    ax.set_xlabel(ylabel)
+    ax.set_title(title)
+    return fig
+
+
+def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard"):
+    """Heat-map of ``{model: {criterion: accuracy}}`` with the numbers written in."""
+    models = list(table)
+    criteria = list(dict.fromkeys(c for row in table.values() for c in row))
+    values = np.array([[table[m].get(c, np.nan) for c in criteria] for m in models], dtype=float)
+    fig, ax = _axes(ax, figsize=(1.9 * len(criteria) + 2, 0.55 * len(models) + 1.4))
+    ax.imshow(values, cmap="RdYlGn", vmin=0.3, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(len(criteria)), criteria, rotation=15)
+    ax.set_yticks(range(len(models)), models)
+    ax.grid(False)
+    for i in range(len(models)):
+        for j in range(len(criteria)):
+            text = "—" if np.isnan(values[i, j]) else f"{values[i, j]:.0%}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=10)
+    ax.set_title(title)
+    return fig
+
+
+def window_view(tokens, window: int, *, ax=None, title: str = ""):
+    """Draw a sentence as boxes and highlight the last ``window`` tokens (what a fixed window sees)."""
+    fig, ax = _axes(ax, figsize=(max(6, 0.62 * len(tokens)), 1.4))
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        seen = i >= n - window
+        ax.add_patch(matplotlib.patches.FancyBboxPatch((i + 0.05, 0.1), 0.9, 0.8, boxstyle="round,pad=0.02",
+                     color="#4c9be8" if seen else "#e6e6e6"))
+        ax.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9, color="white" if seen else "#555")
+    ax.set_xlim(0, n + 1.2)
+    ax.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=11, weight="bold")
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def heatmap(matrix, row_labels=None, col_labels=None, *, ax=None, title: str = "", cmap: str = "viridis"):
+    """A labelled heat-map of a 2-D array ``(rows, cols)``."""
+    matrix = check_array("matrix", matrix, ndim=2, kind="number")
+    fig, ax = _axes(ax, figsize=(max(4, 0.35 * matrix.shape[1] + 2), max(2.5, 0.35 * matrix.shape[0] + 1)))
+    image = ax.imshow(matrix, cmap=cmap, aspect="auto")
+    if col_labels is not None:
+        ax.set_xticks(range(matrix.shape[1]), col_labels, rotation=90 if max(len(str(c)) for c in col_labels) > 2 else 0)
+    if row_labels is not None:
+        ax.set_yticks(range(matrix.shape[0]), row_labels)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, fraction=0.04)
+    ax.set_title(title)
+    return fig
+
+
+def _axes(ax, figsize=None):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax

@@ -1,0 +1,143 @@
+"""The design-criteria scorecard: which model handles which property of sequences (lessons 01-03, 06).
+
+Rows are models, columns the four criteria of :data:`helpers.datasets.CRITERIA`, cells the
+accuracy measured on that criterion's held-out set. Lessons 01-02 fill the baseline rows
+(small window, big window, bag of words); lesson 03 adds the RNN, lesson 06 the LSTM.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import datasets, text
+from .config import profile
+from .validation import check_array, check_positive_int
+
+SMALL_WINDOW, BIG_WINDOW = 2, 24
+
+
+class Scorecard:
+    """``{model: {criterion: accuracy}}`` with a text table and a plot."""
+
+    def __init__(self):
+        self.rows: dict[str, dict[str, float]] = {}
+
+    def add(self, model: str, criterion: str, accuracy: float) -> None:
+        if criterion not in datasets.CRITERIA:
+            raise ValueError(f"argument 'criterion': expected one of {list(datasets.CRITERIA)}, got {criterion!r}")
+        self.rows.setdefault(model, {})[criterion] = float(accuracy)
+
+    def table(self) -> str:
+        """A fixed-width text table (rounded to whole percent)."""
+        header = f"{'model':<22}" + "".join(f"{c:>22}" for c in datasets.CRITERIA)
+        lines = [header, "-" * len(header)]
+        for model, row in self.rows.items():
+            cells = "".join(f"{row[c]:>22.0%}" if c in row else f"{'—':>22}" for c in datasets.CRITERIA)
+            lines.append(f"{model:<22}{cells}")
+        return "\n".join(lines)
+
+    def plot(self, title: str = "Design criteria scorecard"):
+        from .plots import scorecard_plot
+
+        return scorecard_plot(self.rows, title=title)
+
+    def __repr__(self) -> str:
+        return self.table()
+
+
+# ---- features and a linear classifier ----------------------------------------------------------
+
+def encode(train: datasets.TextDataset, test: datasets.TextDataset):
+    """Vocabulary from the training texts; both sets as lists of id arrays ``(time,)``."""
+    vocab = text.Vocabulary.build(train.texts)
+    return vocab, [vocab.encode(t) for t in train.texts], [vocab.encode(t) for t in test.texts]
+
+
+def features(kind: str, sequences, vocab_size: int, window: int | None = None) -> np.ndarray:
+    """``"window"``: one-hots of the last ``window`` tokens, concatenated ``(batch, window * V)``;
+    ``"bag"``: word counts ``(batch, V)``."""
+    if kind == "bag":
+        return text.bag_of_words(sequences, vocab_size)
+    if kind == "window":
+        window = check_positive_int("window", window)
+        padded = text.pad_sequences(sequences, maxlen=max(window, max(len(s) for s in sequences)), side="pre")
+        return text.window_features(text.last_window(padded, window), vocab_size)
+    raise ValueError(f"argument 'kind': expected 'window' or 'bag', got {kind!r}")
+
+
+def train_linear(x, y, n_classes: int, *, epochs: int | None = None, seed: int = 0):
+    """Softmax regression in Keras on fixed-size features ``(batch, features)``; returns the model."""
+    import keras
+
+    x = check_array("x", x, ndim=2, kind="number")
+    y = check_array("y", y, shape=(len(x),), kind="int")
+    epochs = epochs or profile.pick(full=40, fast=4)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=epochs, batch_size=128, verbose=0)
+    return model
+
+
+def accuracy(model, x, y) -> float:
+    """Share of rows of ``x`` whose arg-max prediction equals ``y``."""
+    probabilities = np.concatenate([np.asarray(model(x[i:i + 1024], training=False))
+                                    for i in range(0, len(x), 1024)])  # eager calls: no retracing per model
+    return float(np.mean(np.argmax(probabilities, axis=-1) == np.asarray(y)))
+
+
+BASELINES = {
+    f"window of {SMALL_WINDOW} words": ("window", SMALL_WINDOW),
+    f"window of {BIG_WINDOW} words": ("window", BIG_WINDOW),
+    "bag of words": ("bag", None),
+}
+
+
+def score_baseline(name: str, criterion: str, *, n_train: int | None = None, epochs: int | None = None,
+                   seed: int = 0) -> float:
+    """Train baseline ``name`` (a key of :data:`BASELINES`) on ``criterion``; return test accuracy."""
+    if name not in BASELINES:
+        raise ValueError(f"argument 'name': expected one of {list(BASELINES)}, got {name!r}")
+    kind, window = BASELINES[name]
+    n_train = n_train or profile.pick(full=2000, fast=400)
+    train, test = datasets.criterion_data(criterion, n_train=n_train, seed=seed)
+    vocab, train_ids, test_ids = encode(train, test)
+    model = train_linear(features(kind, train_ids, len(vocab), window), train.labels,
+                         len(train.label_names), epochs=epochs, seed=seed)
+    return accuracy(model, features(kind, test_ids, len(vocab), window), test.labels)
+
+
+def baseline_scorecard(models=None, criteria=None, **kwargs) -> Scorecard:
+    """A :class:`Scorecard` with every baseline measured on every criterion."""
+    card = Scorecard()
+    for name in models or BASELINES:
+        for criterion in criteria or datasets.CRITERIA:
+            card.add(name, criterion, score_baseline(name, criterion, **kwargs))
+    return card
+
+
+# ---- sequence models (lesson 03 on) ------------------------------------------------------------
+
+def sequence_arrays(criterion: str, n_train: int | None = None, seed: int = 0):
+    """Padded id arrays for a recurrent model: ``(x_train (batch, time), y_train, x_test, y_test, vocab, n_classes)``.
+
+    Padding is on the left (``side="pre"``) with id 0, so the last step of every row is
+    a real token; use ``mask_zero=True`` in the Embedding layer to skip the padding.
+    """
+    n_train = n_train or profile.pick(full=2000, fast=400)
+    train, test = datasets.criterion_data(criterion, n_train=n_train, seed=seed)
+    vocab, train_ids, test_ids = encode(train, test)
+    maxlen = max(len(s) for s in train_ids + test_ids)
+    return (text.pad_sequences(train_ids, maxlen), train.labels, text.pad_sequences(test_ids, maxlen),
+            test.labels, vocab, len(train.label_names))
+
+
+def score_sequence_model(build, criterion: str, *, epochs: int | None = None, n_train: int | None = None,
+                         seed: int = 0) -> float:
+    """Train ``build(vocab_size, n_classes)`` (a compiled Keras model over ids) on ``criterion``; return test accuracy."""
+    import keras
+
+    x_train, y_train, x_test, y_test, vocab, n_classes = sequence_arrays(criterion, n_train, seed)
+    keras.utils.set_random_seed(seed)
+    model = build(len(vocab), n_classes)
+    model.fit(x_train, y_train, epochs=epochs or profile.pick(full=15, fast=2), batch_size=64, verbose=0)
+    return accuracy(model, x_test, y_test)

@@ -1,0 +1,99 @@
+"""Long work made visible: a time budget, progress, and a live loss plot (lesson 01 on).
+
+``LiveLoss`` is a Keras callback: in a notebook it redraws one loss figure in place
+after each epoch; elsewhere (tests, scripts) it prints one line per epoch.
+``TimeBudget`` stops training when a wall-clock budget is spent, so a CPU laptop never
+waits longer than the lesson promised.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import keras
+import matplotlib.pyplot as plt
+
+from .validation import check_number
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+    except ImportError:  # pragma: no cover
+        return False
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop ``fit`` at the end of the first epoch (or batch) after ``seconds`` have passed."""
+
+    def __init__(self, seconds: float, check_every_batch: bool = True):
+        super().__init__()
+        self.seconds = check_number("seconds", seconds, low=0, low_open=True)
+        self.check_every_batch = check_every_batch
+        self.stopped_early = False
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def _check(self):
+        if time.perf_counter() - self.start > self.seconds:
+            self.model.stop_training = True
+            self.stopped_early = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.check_every_batch:
+            self._check()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._check()
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+
+class LiveLoss(keras.callbacks.Callback):
+    """Plot the training (and validation) loss live in a notebook; print it elsewhere."""
+
+    def __init__(self, title: str = "training", metrics=("loss", "val_loss")):
+        super().__init__()
+        self.title = title
+        self.metrics = metrics
+        self.history: dict[str, list[float]] = {m: [] for m in metrics}
+        self._handle = None
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        for metric in self.metrics:
+            if metric in logs:
+                self.history[metric].append(float(logs[metric]))
+        elapsed = time.perf_counter() - self.start
+        summary = "  ".join(f"{k}={v:.4f}" for k, v in logs.items())
+        if _in_notebook():
+            from IPython.display import display
+
+            from .plots import loss_curve
+
+            fig = loss_curve({k: v for k, v in self.history.items() if v},
+                             title=f"{self.title}: epoch {epoch + 1}, {elapsed:.0f} s")
+            if self._handle is None:
+                self._handle = display(fig, display_id=True)
+            else:
+                self._handle.update(fig)
+            plt.close(fig)
+        else:
+            print(f"epoch {epoch + 1}  {summary}  ({elapsed:.1f} s)")
+
+
+@contextmanager
+def timed(label: str):
+    """``with timed("training"):`` prints how long the block took."""
+    start = time.perf_counter()
+    yield
+    print(f"{label}: {time.perf_counter() - start:.1f} s")
