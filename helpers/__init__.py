@@ -16,9 +16,9 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # Keras picks its backend once, at import: this course is written for TensorFlow.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from .config import profile, get_profile, set_seed, setup  # noqa: E402  (after the env vars)
+from .config import profile, get_profile, record, set_seed, setup  # noqa: E402  (after the env vars)
 
-__all__ = ["profile", "get_profile", "set_seed", "setup"]
+__all__ = ["profile", "get_profile", "record", "set_seed", "setup"]
 
 
 def __getattr__(name):

@@ -105,3 +105,26 @@ def setup(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> dict:
     if sys.version_info < (3, 10):  # pragma: no cover
         print("warning: this course needs Python >= 3.10")
     return report
+
+
+def record(name: str, value, unit: str = "", *, digits: int = 3):
+    """Print a measured quality figure, and log it for `make bench` (``$COURSE_METRICS_FILE``, JSON lines).
+
+    Lessons call this for every number they report (accuracies, bits per character,
+    gradient-check errors ...), so the benchmark table gathers them without parsing prose.
+    """
+    import json
+    import numbers
+
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"argument 'name': expected a non-empty string, got {name!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"argument 'value': expected a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    path = os.environ.get("COURSE_METRICS_FILE")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"name": name, "value": value, "unit": unit, "profile": profile.name}) + "\n")
+    shown = f"{value:.{digits}g}"
+    print(f"{name}: {shown}{(' ' + unit) if unit else ''}")
+    return value
