@@ -24,3 +24,16 @@ def pytest_collectstart(collector):
     if getattr(collector, "fspath", None) is not None and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr", "text/html", "application/javascript",
                                    "application/vnd.jupyter.widget-view+json", "image/png", "image/svg+xml")
+
+
+_PROBES = ("203.0.113.7", "example.org", "198.51.100.1")  # addresses the guard's own tests try on purpose
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any process (a notebook kernel included) tried to reach the network."""
+    log = Path(os.environ["COURSE_NETGUARD_LOG"])
+    attempts = [line for line in log.read_text(encoding="utf-8").splitlines()
+                if not any(p in line for p in _PROBES)] if log.exists() else []
+    if attempts:
+        print("\nNETWORK ACCESS ATTEMPTED (blocked by tests/netguard):\n" + "\n".join(attempts))
+        session.exitstatus = 1

@@ -101,3 +101,63 @@ def _axes(ax, figsize=None):
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize)
     return fig, ax
+
+
+def window_panel(tokens, window: int, accuracies: dict, *, chance: float | None = None):
+    """Lesson 01: what a window of ``window`` words sees (top) and the accuracy of each window size (bottom)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.55 * len(tokens)), 4.2),
+                                      gridspec_kw={"height_ratios": [1, 2.2]})
+    window_view(tokens, window, ax=top, title=f"a window of {window} word{'s' * (window > 1)} sees only the blue boxes")
+    sizes = sorted(accuracies)
+    values = [accuracies[s] for s in sizes]
+    bottom.plot(sizes, values, marker="o", color="#4c9be8")
+    if window in accuracies:
+        bottom.plot([window], [accuracies[window]], marker="o", ms=12, color="crimson")
+        bottom.annotate(f"{accuracies[window]:.0%}", (window, accuracies[window]), xytext=(8, -14),
+                        textcoords="offset points", color="crimson", weight="bold")
+    if chance is not None:
+        bottom.axhline(chance, color="grey", ls="--", lw=1, label=f"chance {chance:.0%}")
+        bottom.legend(loc="lower right")
+    bottom.set_xlabel("window size (words)")
+    bottom.set_ylabel("test accuracy")
+    bottom.set_ylim(0, 1.05)
+    fig.tight_layout()
+    return fig
+
+
+def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
+    """Lesson 02: the word counts of two texts side by side, with an optional model probability each."""
+    words = sorted(set(tokens_a) | set(tokens_b))
+    count_a = np.array([tokens_a.count(w) for w in words])
+    count_b = np.array([tokens_b.count(w) for w in words])
+    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(words) + 2), 3))
+    x = np.arange(len(words))
+    label_a, label_b = "text A", "text B"
+    if probabilities is not None:
+        label_a += f"  (P(positive) = {probabilities[0]:.2f})"
+        label_b += f"  (P(positive) = {probabilities[1]:.2f})"
+    ax.bar(x - 0.2, count_a, width=0.4, label=label_a, color="#4c9be8")
+    ax.bar(x + 0.2, count_b, width=0.4, label=label_b, color="#f0a04b")
+    ax.set_xticks(x, words, rotation=45, ha="right")
+    ax.set_ylabel("count")
+    same = np.array_equal(count_a, count_b)
+    ax.set_title("identical bags of words: the model cannot tell them apart" if same
+                 else "different bags of words", color="crimson" if same else "black")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh"):
+    """Lesson 00: ``activation(weight * x + bias)`` for x in [-3, 3] (a first widget)."""
+    x = np.linspace(-3, 3, 200)
+    functions = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0)}
+    if activation not in functions:
+        raise ValueError(f"argument 'activation': expected one of {sorted(functions)}, got {activation!r}")
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(x, functions[activation](weight * x + bias), lw=2)
+    ax.set_title(f"{activation}({weight:g} · x + {bias:g})")
+    ax.set_xlabel("x")
+    ax.set_ylim(-1.2, 3.2 if activation == "relu" else 1.2)
+    fig.tight_layout()
+    return fig

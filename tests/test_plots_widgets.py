@@ -1,0 +1,65 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import plots, text, widgets  # noqa: E402
+
+
+def test_window_panel_and_bag_comparison_draw():
+    fig = plots.window_panel("a b c d".split(), 2, {1: 0.1, 2: 0.2, 4: 0.9}, chance=0.1)
+    assert len(fig.axes) == 2
+    fig = plots.bag_comparison(["a", "b"], ["b", "a"], probabilities=[0.3, 0.3])
+    assert "identical" in fig.axes[0].get_title()
+    fig = plots.bag_comparison(["a", "b"], ["b", "c"])
+    assert "different" in fig.axes[0].get_title()
+
+
+def test_activation_curve_rejects_unknown():
+    plots.activation_curve(1.0)
+    with pytest.raises(ValueError, match="'activation'.*'swish'"):
+        plots.activation_curve(1.0, activation="swish")
+
+
+def test_scorecard_plot_and_bar_scores():
+    fig = plots.scorecard_plot({"m": {"a": 0.5, "b": 1.0}, "n": {"a": 0.2}})
+    assert fig.axes[0].get_title()
+    plots.bar_scores(["x", "y"], np.array([0.2, 0.9]), chance=0.5)
+
+
+def _spy(monkeypatch, name):
+    """Record each call of plots.<name> (widgets outside a kernel cannot render, so we watch the calls)."""
+    calls = []
+    real = getattr(plots, name)
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plots, name, spy)
+    return calls
+
+
+def test_window_explorer_redraws_on_slider_move(monkeypatch):
+    calls = _spy(monkeypatch, "window_panel")
+    box = widgets.window_explorer("a b c d e", {1: 0.1, 2: 0.5})
+    box.children[0].value = 2
+    assert [c[0][1] for c in calls] == [1, 2]
+
+
+def test_bag_explorer_redraws_and_survives_empty_text(monkeypatch):
+    calls = _spy(monkeypatch, "bag_comparison")
+    vocab = text.Vocabulary.build(["good bad"])
+    box = widgets.bag_explorer(vocab)
+    box.children[0].value = "bad good"
+    box.children[0].value = ""  # shows the message instead of raising
+    assert len(calls) == 2 and calls[1][0][0] == ["bad", "good"]
+
+
+def test_activation_explorer_updates(monkeypatch):
+    calls = _spy(monkeypatch, "activation_curve")
+    box = widgets.activation_explorer()
+    box.children[0].children[0].value = 2.0
+    assert [c[0][0] for c in calls] == [1.0, 2.0]
