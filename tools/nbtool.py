@@ -80,6 +80,9 @@ def student_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbform
             cell.execution_count = None
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)
+    # the executing interpreter's details (Python version ...) would make copies differ between machines
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     return nb
 
 
