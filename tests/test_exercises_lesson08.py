@@ -143,3 +143,11 @@ def test_many_to_one_rejects(wrong, word):
     passed, message = exercises.evaluate("08.2", wrong)
     assert not passed
     assert word in message, message
+
+
+def test_many_to_one_accepts_a_sequential_without_input():
+    def sequential(vocab_size, embedding_dim=16, units=32):
+        return keras.Sequential([keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True),
+                                 keras.layers.LSTM(units), keras.layers.Dense(1, activation="sigmoid")])
+
+    assert exercises.evaluate("08.2", sequential) == (True, "passed")

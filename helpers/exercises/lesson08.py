@@ -111,6 +111,7 @@ def check_many_to_one(build_many_to_one):
         raise Mismatch(f"Embedding: expected Embedding({vocab_size}, {embedding_dim}) (vocab_size, embedding_dim), "
                        f"got Embedding({embedding.input_dim}, {embedding.output_dim})")
     rng = np.random.default_rng(0)
+    model(np.ones((1, 3), "int32"), training=False)  # builds a Sequential given without an Input
     # Large random word vectors, so that reading padding as a word shows clearly in the output.
     embedding.set_weights([rng.normal(0, 1.0, (vocab_size, embedding_dim)).astype("float32")])
 
