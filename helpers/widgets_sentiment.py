@@ -1,0 +1,58 @@
+"""Type-a-review widget for lesson 08: the prediction after each token, and which words moved it.
+
+A thin ipywidgets shell: the callback calls :func:`helpers.sentiment.token_trace` and
+:func:`helpers.sentiment.plot_token_trace` (pure, tested) and shows their result; no
+training happens here.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from . import sentiment
+from .text import Vocabulary
+
+
+def describe(trace: sentiment.TokenTrace) -> str:
+    """One line saying the verdict and the words that moved it most."""
+    moved = ", ".join(f"{token!r} {change:+.2f}" for token, change in trace.movers(3))
+    unknown = [t for t, k in zip(trace.tokens, trace.known) if not k]
+    note = f"  (unknown, read as <unk>: {unknown})" if unknown else ""
+    return f"P(positive) = {trace.probabilities[-1]:.2f}; moved most by {moved}{note}"
+
+
+def review_report(model, vocab: Vocabulary, review: str, name: str = "model"):
+    """What the widget shows for one review: ``(line of text, Figure or None)``; bad text gives a message, not a traceback."""
+    try:
+        trace = sentiment.token_trace(model, vocab, review)
+    except (ValueError, TypeError) as error:  # empty text, only unknown words ...
+        return f"⚠ {error}", None
+    return describe(trace), sentiment.plot_token_trace(trace, title=f"{name}: read token by token")
+
+
+def review_explorer(models: dict, vocab: Vocabulary, review: str = "the food was not bad , it was great"):
+    """A text box and a model chooser; shows P(positive) token by token for the chosen model.
+
+    ``models`` maps a name to a trained model over ids ``(batch, time)``.
+    """
+    if not models:
+        raise ValueError("argument 'models': expected at least one trained model, got none")
+    box = widgets.Text(value=review, description="review:", continuous_update=False,
+                       layout=widgets.Layout(width="90%"))
+    chooser = widgets.Dropdown(options=list(models), value=list(models)[-1], description="model:")
+    out = widgets.Output()
+
+    def refresh(*_):
+        out.clear_output(wait=True)
+        with out:
+            line, fig = review_report(models[chooser.value], vocab, box.value, chooser.value)
+            print(line)
+            if fig is not None:
+                display(fig)
+                plt.close(fig)
+
+    box.observe(refresh, names="value")
+    chooser.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([widgets.HBox([chooser]), box, out])
