@@ -204,8 +204,8 @@ def machine(environ=os.environ) -> dict:
 
 
 def benchmark(notebooks: list[Path], profiles=PROFILES, log=print) -> dict:
-    bench = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-             "notebooks": {}, "metrics": {}}
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for path in notebooks:
             row, named = {}, {}
