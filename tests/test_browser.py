@@ -32,15 +32,19 @@ import pytest
 from tests.browser_support import ROOT, SCREENSHOTS
 from tools.slides import lesson_notebooks
 
-WIDGET_SOURCE = re.compile(r"\bipywidgets\b|\bhelpers\.widgets\w*|\bwidgets_\w+|\binteract(?:ive)?\s*\(")
+# ipywidgets itself, the course's widget modules (helpers.widgets, helpers.widgets_<topic>, however
+# imported), or interact(...); comments are ignored.
+WIDGET_SOURCE = re.compile(r"\bipywidgets\b|\bwidgets(?:_\w+)?\b|\binteract(?:ive)?\s*\(")
 AUDIO_SOURCE = re.compile(r"\bAudio\s*\(|<audio\b")
 RUN_TIMEOUT_S = 240          # one notebook, all cells, fast profile (budget 30 s; the machine may be busy)
 CHANGE_TIMEOUT_S = 60        # from moving a control to seeing its output change
 
 
 def code_of(path: Path) -> str:
+    """The notebook's code, without comment lines."""
     nb = nbformat.read(path, as_version=4)
-    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    lines = (line for cell in nb.cells if cell.cell_type == "code" for line in cell.source.splitlines())
+    return "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
 
 def interactive_notebooks(folder: Path = ROOT / "solutions") -> list[tuple[Path, bool, bool]]:
@@ -65,10 +69,13 @@ def test_widget_detection_reads_code_cells(tmp_path):
 
     notebook("01_a.ipynb", "import ipywidgets as w\nw.IntSlider()")
     notebook("02_b.ipynb", "from helpers import widgets_music\nfrom IPython.display import Audio\nAudio(x, rate=8000)")
-    notebook("03_c.ipynb", "print(1)")
+    notebook("03_c.ipynb", "print(1)\n# a widget would help here: ipywidgets")
+    notebook("04_d.ipynb", "from helpers import datasets, widgets\nwidgets.window_explorer(s, acc)")
+    notebook("05_e.ipynb", "from IPython.display import Audio, display\ndisplay(Audio(wave, rate=8000))")
     notebook("notes.ipynb", "import ipywidgets")           # not a lesson: NN_ prefix missing
     found = [(p.name, w, a) for p, w, a in interactive_notebooks(tmp_path)]
-    assert found == [("01_a.ipynb", True, False), ("02_b.ipynb", True, True)]
+    assert found == [("01_a.ipynb", True, False), ("02_b.ipynb", True, True), ("04_d.ipynb", True, False),
+                     ("05_e.ipynb", False, True)]
 
 
 # ---- JupyterLab ------------------------------------------------------------------------------
@@ -247,8 +254,8 @@ def test_notebook_in_jupyterlab(case, jupyterlab, browser, request_log):
                 .map(a => a.getAttribute('src') || (a.querySelector('source') || {getAttribute: () => ''}).getAttribute('src') || '')""")
             assert sources, f"{path.name} makes sound but no <audio> element is on the page"
             assert all(sources), f"{path.name}: an <audio> element has an empty source"
-        if has_widget:
-            page.locator("[data-course-control]").first.scroll_into_view_if_needed()
+        if has_widget:   # the screenshot shows the widget from its control down
+            page.evaluate("() => document.querySelector('[data-course-control]').scrollIntoView({block: 'start'})")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.jupyterlab.png"))
         assert log.problems == [], f"{path.name}: " + "; ".join(log.problems)
