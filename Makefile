@@ -19,7 +19,7 @@ help:
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
-	@echo "make bench-compare OLD=a.md NEW=BENCHMARKS.md   flag regressions between two benchmark tables"
+	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,10 +61,17 @@ slides: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
-OLD ?= BENCHMARKS.md
+# Without OLD: compare BENCHMARKS.md with its last committed version.
+OLD ?=
 NEW ?= BENCHMARKS.md
 bench-compare: $(STAMP)
+ifeq ($(OLD),)
+	@mkdir -p build
+	git show HEAD:BENCHMARKS.md > build/BENCHMARKS.committed.md
+	$(BIN)/python -m bench.compare build/BENCHMARKS.committed.md $(NEW)
+else
 	$(BIN)/python -m bench.compare $(OLD) $(NEW)
+endif
 
 lock:
 	rm -rf /tmp/dsm-lock && $(PYTHON) -m venv /tmp/dsm-lock

@@ -1,7 +1,8 @@
 """Widgets in a real browser: JupyterLab on 127.0.0.1, driven by headless Chromium (Playwright).
 
-For every ``solutions/NN_*.ipynb`` whose code creates a widget (found from the source:
-``ipywidgets``, ``helpers.widgets*``, ``interact(...)``) or an audio player, the test opens a
+For every ``solutions/NN_*.ipynb`` that creates a widget or an audio player (found from the
+code: ``ipywidgets``, ``helpers.widgets*``, ``interact(...)``, ``Audio(...)``; or from the saved
+outputs: a widget view, an ``<audio>`` element), the test opens a
 clean copy of the notebook in JupyterLab (fast profile), runs all cells once, and then
 
 * moves one control of the first widget (slider: arrow key on its handle; text box: typing;
@@ -47,12 +48,30 @@ def code_of(path: Path) -> str:
     return "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
 
+def outputs_of(path: Path) -> str:
+    """The saved outputs' HTML and widget views (committed solutions are executed)."""
+    nb = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(str(data.get("text/html", "")))
+            if "application/vnd.jupyter.widget-view+json" in data:
+                parts.append("<widget-view>")
+    return "\n".join(parts)
+
+
 def interactive_notebooks(folder: Path = ROOT / "solutions") -> list[tuple[Path, bool, bool]]:
-    """(notebook, has widget, has audio) for each lesson whose code makes a widget or a player."""
+    """(notebook, has widget, has audio) for each lesson whose code makes a widget or a player.
+
+    Found from the code (ipywidgets, the helpers' widget modules, Audio(...)) or from the saved
+    outputs (a widget view, an <audio> element), so a player made inside a helper counts too.
+    """
     found = []
     for path in lesson_notebooks(folder):
-        source = code_of(path)
-        widget, audio = bool(WIDGET_SOURCE.search(source)), bool(AUDIO_SOURCE.search(source))
+        source, outputs = code_of(path), outputs_of(path)
+        widget = bool(WIDGET_SOURCE.search(source)) or "<widget-view>" in outputs
+        audio = bool(AUDIO_SOURCE.search(source)) or "<audio" in outputs
         if widget or audio:
             found.append((path, widget, audio))
     return found
@@ -72,10 +91,15 @@ def test_widget_detection_reads_code_cells(tmp_path):
     notebook("03_c.ipynb", "print(1)\n# a widget would help here: ipywidgets")
     notebook("04_d.ipynb", "from helpers import datasets, widgets\nwidgets.window_explorer(s, acc)")
     notebook("05_e.ipynb", "from IPython.display import Audio, display\ndisplay(Audio(wave, rate=8000))")
+    notebook("06_f.ipynb", "music.play(tune)")                 # the player comes from a helper ...
+    nb = nbformat.read(tmp_path / "06_f.ipynb", as_version=4)   # ... and shows in the saved output
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": '<audio controls><source src="data:audio/wav;base64,UklGR" type="audio/wav"></audio>'})]
+    nbformat.write(nb, tmp_path / "06_f.ipynb")
     notebook("notes.ipynb", "import ipywidgets")           # not a lesson: NN_ prefix missing
     found = [(p.name, w, a) for p, w, a in interactive_notebooks(tmp_path)]
     assert found == [("01_a.ipynb", True, False), ("02_b.ipynb", True, True), ("04_d.ipynb", True, False),
-                     ("05_e.ipynb", False, True)]
+                     ("05_e.ipynb", False, True), ("06_f.ipynb", False, True)]
 
 
 # ---- JupyterLab ------------------------------------------------------------------------------
