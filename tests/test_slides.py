@@ -29,8 +29,12 @@ def slide_type(cell) -> str:
 def has_math(nb) -> bool:
     """True when a shown markdown cell holds inline or display math ($...$ or $$...$$)."""
     pattern = re.compile(r"\$[^$\n]+\$")
-    return any(cell.cell_type == "markdown" and slide_type(cell) != "skip" and pattern.search(cell.source)
-               for cell in nb.cells)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and slide_type(cell) != "skip":
+            prose = re.sub(r"```.*?```|`[^`\n]*`", "", cell.source, flags=re.S)   # MathJax skips code
+            if pattern.search(prose):
+                return True
+    return False
 
 
 class ResourceRefs(html.parser.HTMLParser):
@@ -67,6 +71,15 @@ def remote_references(page_html: str) -> list[str]:
     for script in parser.inline_scripts:
         found += SCRIPT_IMPORT.findall(script)
     return found
+
+
+def test_math_is_found_in_prose_not_in_code():
+    def nb(*sources):
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(s) for s in sources])
+
+    assert has_math(nb("The state $h_t$ ..."))
+    assert has_math(nb("$$y_t = W_{hy} h_t$$"))
+    assert not has_math(nb("Run `echo $HOME $PATH` first", "```\nprice = $5 or $6\n```", "costs $5"))
 
 
 def test_remote_references_are_detected():
