@@ -78,6 +78,8 @@ def interactive_notebooks(folder: Path = ROOT / "solutions") -> list[tuple[Path,
 
 
 CASES = interactive_notebooks()
+PER_CASE = [pytest.param(case, id=case[0].stem) for case in CASES] or [
+    pytest.param(None, marks=pytest.mark.skip(reason="no lesson in solutions/ makes a widget or an audio player yet"))]
 
 
 def test_widget_detection_reads_code_cells(tmp_path):
@@ -248,7 +250,7 @@ def move_control(page, kind: str) -> str:
     return f"{kind} clicked"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[path.stem for path, _, _ in CASES])
+@pytest.mark.parametrize("case", PER_CASE)
 def test_notebook_in_jupyterlab(case, jupyterlab, browser, request_log):
     path, has_widget, has_audio = case
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
