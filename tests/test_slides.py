@@ -162,3 +162,41 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
         assert log.problems == [], f"{deck.name}: " + "; ".join(log.problems)
     finally:
         page.close()
+
+
+def _widget_notebook(state):
+    def view(model_id):
+        return nbformat.v4.new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": model_id, "version_major": 2, "version_minor": 0},
+            "text/plain": "VBox(...)"})
+
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {
+        "state": state, "version_major": 2, "version_minor": 0}}})
+    nb.cells.append(nbformat.v4.new_code_cell("explorer()", outputs=[view("box")]))
+    return nb
+
+
+def test_widget_views_become_the_figures_they_showed():
+    def model(name, **state):
+        return {"model_name": name, "model_module": "@jupyter-widgets/controls", "state": state}
+
+    png = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    state = {"box": model("VBoxModel", children=["IPY_MODEL_s", "IPY_MODEL_t", "IPY_MODEL_h", "IPY_MODEL_o"]),
+             "s": model("SelectionSliderModel", description="window", _options_labels=["1", "2"], index=1),
+             "t": model("TextModel", description="review", value="good <movie>"),
+             "h": model("HTMLModel", value="<b>positive</b>"), "lay": model("LayoutModel"),
+             "o": model("OutputModel", outputs=[png])}
+    nb = _widget_notebook(state)
+    shown = slides.static_widgets(nb)
+    assert "widgets" not in shown.metadata and "widgets" in nb.metadata        # the input is left alone
+    outputs = shown.cells[0].outputs
+    assert "window: 2" in outputs[0].data["text/html"] and "good &lt;movie&gt;" in outputs[0].data["text/html"]
+    assert outputs[1].data["text/html"] == "<b>positive</b>"
+    assert outputs[2].data["image/png"] == "iVBORw0KGgo="
+    assert all("application/vnd.jupyter.widget-view+json" not in o.get("data", {}) for o in outputs)
+
+
+def test_widget_view_without_saved_state_becomes_a_note():
+    nb = _widget_notebook({})
+    outputs = slides.static_widgets(nb).cells[0].outputs
+    assert len(outputs) == 1 and "Interactive in JupyterLab" in outputs[0].data["text/html"]

@@ -142,9 +142,17 @@ def _walk(model_id: str, state: dict, controls: list, outputs: list, seen: set) 
     name, values = model.get("model_name", ""), model.get("state", {})
     if name == "OutputModel":
         outputs.extend(values.get("outputs", []))
-    elif "value" in values and not name.endswith(("LayoutModel", "StyleModel")):
+    elif name in {"HTMLModel", "HTMLMathModel", "LabelModel"}:   # display content, not a control
+        if values.get("value"):
+            kind = "text/plain" if name == "LabelModel" else "text/html"
+            outputs.append({"output_type": "display_data", "metadata": {}, "data": {kind: values["value"]}})
+    elif not name.endswith(("LayoutModel", "StyleModel")):
         label = values.get("description") or name.replace("Model", "")
-        controls.append(f"{label}: {values['value']}")
+        options, index = values.get("_options_labels"), values.get("index")
+        if isinstance(options, list) and isinstance(index, int) and 0 <= index < len(options):
+            controls.append(f"{label}: {options[index]}")          # Dropdown, SelectionSlider ...
+        elif "value" in values and not isinstance(values["value"], (dict, list)):
+            controls.append(f"{label}: {values['value']}")
     for child in values.get("children", []):
         child_id = _model_id(child)
         if child_id:
