@@ -10,7 +10,7 @@ PORT   ?= 8888
 TOKEN  ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench lock clean
+.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench bench-compare lock clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
@@ -18,7 +18,8 @@ help:
 	@echo "make student    regenerate notebooks/ from solutions/"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/"
-	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md"
+	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
+	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +54,24 @@ check-student: $(STAMP)
 NB ?= solutions/*.ipynb
 execute: $(STAMP)
 	COURSE_PROFILE=full $(BIN)/python -m tools.nbtool execute $(NB)
+
+slides: $(STAMP)
+	$(BIN)/python -m tools.slides
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+# Without OLD: compare BENCHMARKS.md with its last committed version.
+OLD ?=
+NEW ?= BENCHMARKS.md
+bench-compare: $(STAMP)
+ifeq ($(OLD),)
+	@mkdir -p build
+	git show HEAD:BENCHMARKS.md > build/BENCHMARKS.committed.md
+	$(BIN)/python -m bench.compare build/BENCHMARKS.committed.md $(NEW)
+else
+	$(BIN)/python -m bench.compare $(OLD) $(NEW)
+endif
 
 lock:
 	rm -rf /tmp/dsm-lock && $(PYTHON) -m venv /tmp/dsm-lock

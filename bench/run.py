@@ -1,0 +1,249 @@
+"""`make bench`: run every solution notebook in both profiles and write BENCHMARKS.md.
+
+    python -m bench.run                          # every solutions/NN_*.ipynb, both profiles
+    python -m bench.run solutions/03_*.ipynb     # some notebooks
+    python -m bench.run --profiles fast --out /tmp/b.md
+    REPEATS=3 python -m bench.run                # repeats per profile (default: fast 3, full 1)
+
+Each run executes the notebook top to bottom with nbclient (outputs are not saved), with
+``COURSE_PROFILE`` set to the profile and ``COURSE_METRICS_FILE`` to a fresh file that
+``helpers.record()`` appends JSON lines to (``{"name", "value", "unit", "profile"}``).
+Measured: wall time (kernel start included, which is what a student waits for) and the peak
+resident memory of the kernel's process tree, sampled every 0.1 s with psutil. The table
+reports the median over the repeats, and for each metric the median of the values the runs
+recorded (the last value when a run records the same name twice).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.table import BUDGETS, PROFILES, render
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+OUTPUT = ROOT / "BENCHMARKS.md"
+DEFAULT_REPEATS = {"fast": 3, "full": 1}
+TIMEOUT_S = 1800                 # per cell; a notebook over budget is reported, not killed early
+
+
+def lesson_notebooks(folder: Path = SOLUTIONS) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def repeats(profile: str, environ=os.environ) -> int:
+    """``$REPEATS`` when set (a positive integer), else 3 for fast and 1 for full."""
+    value = environ.get("REPEATS", "").strip()
+    if not value:
+        return DEFAULT_REPEATS[profile]
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"environment variable 'REPEATS': expected a positive integer, got {value!r}")
+    return int(value)
+
+
+# ---- measurements -----------------------------------------------------------------------------
+
+def read_metrics(path: Path) -> dict[str, dict]:
+    """Metrics a run recorded: {name: {"value", "unit"}}; the last line wins for a repeated name."""
+    found = {}
+    path = Path(path)
+    if not path.exists():
+        return found
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            found[str(entry["name"])] = {"value": float(entry["value"]), "unit": str(entry.get("unit", ""))}
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{path} line {number}: not a metric record ({error}): {line[:120]!r}") from None
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 when it is gone)."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        members = [process] + process.children(recursive=True)
+    except psutil.Error:
+        return 0
+    total = 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+class PeakSampler(threading.Thread):
+    """Samples the memory of the process tree whose root pid ``get_pid()`` returns, until stopped."""
+
+    def __init__(self, get_pid, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.get_pid, self.interval = get_pid, interval
+        self.peak = 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        while not self._stop_event.is_set():
+            pid = self.get_pid()
+            if pid:
+                self.peak = max(self.peak, tree_rss(pid))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
+@contextmanager
+def environment(**values):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def kernel_pid(client) -> int | None:
+    manager = getattr(client, "km", None)
+    provisioner = getattr(manager, "provisioner", None) if manager is not None else None
+    process = getattr(provisioner, "process", None) if provisioner is not None else None
+    return getattr(process, "pid", None)
+
+
+def run_once(path: Path, profile: str, workdir: Path) -> dict:
+    """Execute one notebook once; returns seconds, peak_mib, metrics and error (None when it ran)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    metrics_file = Path(tempfile.mkstemp(prefix=f"{path.stem}-{profile}-", suffix=".jsonl", dir=workdir)[1])
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    sampler = PeakSampler(lambda: kernel_pid(client))
+    error = None
+    with environment(COURSE_PROFILE=profile, COURSE_METRICS_FILE=str(metrics_file)):
+        sampler.start()
+        start = time.perf_counter()
+        try:
+            client.execute()
+        except Exception as exc:  # a failing notebook is a row in the table, not a crash
+            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+        seconds = time.perf_counter() - start
+        peak = sampler.stop()
+    return {"seconds": seconds, "peak_mib": peak / 2**20 if peak else None,
+            "metrics": read_metrics(metrics_file), "error": error}
+
+
+def summarize(runs: list[dict], profile: str) -> tuple[dict, dict]:
+    """Medians over repeated runs: ({seconds, peak_mib, status}, {metric: {value, unit}})."""
+    errors = [r["error"] for r in runs if r.get("error")]
+    seconds = statistics.median(r["seconds"] for r in runs)
+    peaks = [r["peak_mib"] for r in runs if r.get("peak_mib")]
+    if errors:
+        status = f"error ({errors[0][:80]})"
+    else:
+        status = "pass" if seconds <= BUDGETS[profile] else "FAIL"
+    metrics: dict[str, dict] = {}
+    for name in dict.fromkeys(n for r in runs for n in r["metrics"]):
+        values = [r["metrics"][name]["value"] for r in runs if name in r["metrics"]]
+        unit = next(r["metrics"][name]["unit"] for r in runs if name in r["metrics"])
+        metrics[name] = {"value": statistics.median(values), "unit": unit}
+    return {"seconds": seconds, "peak_mib": statistics.median(peaks) if peaks else None, "status": status}, metrics
+
+
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def machine(environ=os.environ) -> dict:
+    """Cores, CPU model, RAM, Python/TF/Keras versions: the context a timing needs."""
+    import psutil
+
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"CPU cores": str(os.cpu_count()), "CPU model": model,
+            "RAM (GiB)": f"{psutil.virtual_memory().total / 2**30:.1f}",
+            "OS": f"{platform.system()} {platform.release()}", "Python": platform.python_version()}
+    for label, distributions in (("TensorFlow", ("tensorflow-cpu", "tensorflow")), ("Keras", ("keras",)),
+                                 ("numpy", ("numpy",))):
+        info[label] = next((v for v in map(_version, distributions) if v), "not installed")
+    info["repeats"] = ", ".join(f"{p} {repeats(p, environ)}" for p in PROFILES) + " (median reported)"
+    return info
+
+
+def benchmark(notebooks: list[Path], profiles=PROFILES, log=print) -> dict:
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
+        for path in notebooks:
+            row, named = {}, {}
+            for profile in profiles:
+                runs = []
+                for attempt in range(repeats(profile)):
+                    result = run_once(path, profile, Path(workdir))
+                    runs.append(result)
+                    log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
+                        f"peak {result['peak_mib'] or 0:.0f} MiB" + (f", {result['error']}" if result["error"] else ""))
+                row[profile], metrics = summarize(runs, profile)
+                for name, value in metrics.items():
+                    named.setdefault(name, {"unit": value["unit"]})[profile] = value["value"]
+            bench["notebooks"][path.stem] = row
+            if named:
+                bench["metrics"][path.stem] = named
+    return bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every solutions/NN_*.ipynb")
+    parser.add_argument("--profiles", nargs="+", choices=PROFILES, default=list(PROFILES))
+    parser.add_argument("--out", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or lesson_notebooks()
+    if not notebooks:
+        print(f"no lesson notebooks in {SOLUTIONS}")
+        return 1
+    repeats("fast")  # validate $REPEATS before spending minutes
+    bench = benchmark(notebooks, args.profiles)
+    args.out.write_text(render(bench), encoding="utf-8")
+    print(f"wrote {args.out}")
+    failed = [stem for stem, row in bench["notebooks"].items() if any(r["status"] != "pass" for r in row.values())]
+    if failed:
+        print("over budget or failing: " + ", ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

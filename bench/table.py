@@ -1,0 +1,120 @@
+"""The BENCHMARKS.md format: written by bench/run.py, read back by bench/compare.py.
+
+A benchmark is a dict::
+
+    {"date": "...", "machine": {label: text},
+     "notebooks": {stem: {profile: {"seconds": s, "peak_mib": m, "status": "pass"|"fail"|"error: ..."}}},
+     "metrics":   {stem: {metric name: {"unit": u, profile: value}}}}
+
+Profiles are ``fast`` and ``full``; a missing measurement is ``None`` (shown as ``-``).
+"""
+from __future__ import annotations
+
+import re
+
+PROFILES = ("fast", "full")
+BUDGETS = {"fast": 30.0, "full": 120.0}      # seconds per notebook (CONTRIBUTING.md)
+NOTEBOOK_COLUMNS = ["notebook", "fast time (s)", "full time (s)", "fast peak memory (MiB)",
+                    "full peak memory (MiB)", f"fast <= {BUDGETS['fast']:.0f} s", f"full <= {BUDGETS['full']:.0f} s"]
+METRIC_COLUMNS = ["metric", "unit", "fast", "full"]
+MISSING = "-"
+
+
+def escape(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def split_row(line: str) -> list[str]:
+    """Cells of a Markdown table row; ``\\|`` is a literal bar."""
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    cells, current, chars = [], [], iter(line)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    cells.append("".join(current).strip())
+    return cells
+
+
+def number(value, digits: int = 4) -> str:
+    if value is None:
+        return MISSING
+    return f"{value:.{digits}g}"
+
+
+def parse_number(text: str):
+    text = text.strip()
+    if text in {"", MISSING}:
+        return None
+    return float(text)
+
+
+def render(bench: dict) -> str:
+    lines = ["# Benchmarks", "",
+             f"Written by `make bench` (`bench/run.py`) on {bench.get('date', 'an unknown date')}: every "
+             "solution notebook run top to bottom with nbclient in both profiles. Time is wall time "
+             "including the kernel start; peak memory is the largest resident size of the kernel's process "
+             "tree (sampled); both are medians of the repeats. Metrics are what the lessons report "
+             "through `helpers.record()`. Compare two tables with `make bench-compare OLD=old.md NEW=BENCHMARKS.md`.",
+             "", "## Machine", "", "| item | value |", "|---|---|"]
+    lines += [f"| {escape(k)} | {escape(v)} |" for k, v in bench.get("machine", {}).items()]
+    lines += ["", "## Notebooks", "", "| " + " | ".join(NOTEBOOK_COLUMNS) + " |",
+              "|" + "---|" * len(NOTEBOOK_COLUMNS)]
+    for stem, runs in bench.get("notebooks", {}).items():
+        cells = [escape(stem)]
+        cells += [number(runs.get(p, {}).get("seconds"), 3) for p in PROFILES]
+        cells += [number(runs.get(p, {}).get("peak_mib"), 4) for p in PROFILES]
+        cells += [escape(runs.get(p, {}).get("status", MISSING)) for p in PROFILES]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "## Metrics", ""]
+    metrics = bench.get("metrics", {})
+    if not metrics:
+        lines.append("No lesson recorded a metric.")
+    for stem, named in metrics.items():
+        lines += [f"### {stem}", "", "| " + " | ".join(METRIC_COLUMNS) + " |", "|" + "---|" * len(METRIC_COLUMNS)]
+        for name, values in named.items():
+            lines.append(f"| {escape(name)} | {escape(values.get('unit', ''))} | "
+                         f"{number(values.get('fast'), 6)} | {number(values.get('full'), 6)} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def parse(text: str) -> dict:
+    """Read a BENCHMARKS.md back into the dict :func:`render` takes (numbers as rounded there)."""
+    bench = {"machine": {}, "notebooks": {}, "metrics": {}}
+    section, stem = None, None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("## "):
+            section, stem = line[3:].strip().lower(), None
+            continue
+        if line.startswith("### "):
+            stem = line[4:].strip()
+            if section == "metrics":
+                bench["metrics"].setdefault(stem, {})
+            continue
+        match = re.match(r"Written by .* on (.+?): every", line)
+        if match:
+            bench["date"] = match.group(1)
+        if not line.startswith("|") or re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line):
+            continue
+        cells = split_row(line)
+        if section == "machine" and cells != ["item", "value"] and len(cells) == 2:
+            bench["machine"][cells[0]] = cells[1]
+        elif section == "notebooks" and cells[0] != "notebook" and len(cells) == len(NOTEBOOK_COLUMNS):
+            bench["notebooks"][cells[0]] = {
+                profile: {"seconds": parse_number(cells[1 + i]), "peak_mib": parse_number(cells[3 + i]),
+                          "status": cells[5 + i]}
+                for i, profile in enumerate(PROFILES)}
+        elif section == "metrics" and stem and cells[0] != "metric" and len(cells) == len(METRIC_COLUMNS):
+            bench["metrics"][stem][cells[0]] = {"unit": cells[1], "fast": parse_number(cells[2]),
+                                                "full": parse_number(cells[3])}
+    return bench

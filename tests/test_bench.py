@@ -1,0 +1,196 @@
+"""make bench / make bench-compare: metric collection, medians, the table format, regressions.
+
+Unit level: nothing here executes a notebook (the lead runs `make bench` itself).
+"""
+import json
+import os
+
+import pytest
+
+from bench import compare, run, table
+
+
+def write_metrics(path, *records, extra=""):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + extra, encoding="utf-8")
+    return path
+
+
+def test_read_metrics_keeps_the_last_value_per_name(tmp_path):
+    path = write_metrics(tmp_path / "m.jsonl",
+                         {"name": "03 max |diff|", "value": 2e-7, "unit": "", "profile": "fast"},
+                         {"name": "03 accuracy", "value": 0.5, "unit": "%", "profile": "fast"},
+                         {"name": "03 accuracy", "value": 0.75, "unit": "%", "profile": "fast"}, extra="\n")
+    assert run.read_metrics(path) == {"03 max |diff|": {"value": 2e-7, "unit": ""},
+                                      "03 accuracy": {"value": 0.75, "unit": "%"}}
+    assert run.read_metrics(tmp_path / "absent.jsonl") == {}
+
+
+def test_read_metrics_names_a_broken_line(tmp_path):
+    path = write_metrics(tmp_path / "m.jsonl", {"name": "a", "value": 1}, extra="not json\n")
+    with pytest.raises(ValueError, match="line 2"):
+        run.read_metrics(path)
+
+
+def test_helpers_record_writes_what_bench_reads(tmp_path, monkeypatch):
+    import helpers
+
+    path = tmp_path / "metrics.jsonl"
+    monkeypatch.setenv("COURSE_METRICS_FILE", str(path))
+    helpers.record("00 test accuracy", 0.875, "%")
+    helpers.record("00 test bits per character", 2.5)
+    assert run.read_metrics(path) == {"00 test accuracy": {"value": 0.875, "unit": "%"},
+                                      "00 test bits per character": {"value": 2.5, "unit": ""}}
+
+
+def test_repeats_defaults_and_override():
+    assert run.repeats("fast", {}) == 3 and run.repeats("full", {}) == 1
+    assert run.repeats("full", {"REPEATS": "5"}) == 5
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(ValueError, match="REPEATS"):
+            run.repeats("fast", {"REPEATS": bad})
+
+
+def test_summarize_takes_medians_and_judges_the_budget():
+    runs = [{"seconds": s, "peak_mib": m, "error": None,
+             "metrics": {"01 accuracy": {"value": v, "unit": ""}}}
+            for s, m, v in [(10.0, 500.0, 0.5), (40.0, 700.0, 0.7), (12.0, 600.0, 0.6)]]
+    row, metrics = run.summarize(runs, "fast")
+    assert row == {"seconds": 12.0, "peak_mib": 600.0, "status": "pass"}
+    assert metrics == {"01 accuracy": {"value": 0.6, "unit": ""}}
+    slow, _ = run.summarize([dict(runs[1])], "fast")
+    assert slow["status"] == "FAIL"
+    broken, _ = run.summarize([dict(runs[0], error="CellExecutionError: boom")], "full")
+    assert broken["status"].startswith("error") and "boom" in broken["status"]
+
+
+def test_peak_sampler_sees_this_process():
+    assert run.tree_rss(os.getpid()) > 10 * 2**20
+    assert run.tree_rss(2**22 + 12345) == 0                      # no such process
+    sampler = run.PeakSampler(os.getpid, interval=0.01)
+    sampler.start()
+    assert sampler.stop() > 0
+
+
+def test_machine_report_names_the_context():
+    info = run.machine({})
+    for key in ("CPU cores", "CPU model", "RAM (GiB)", "TensorFlow", "Keras", "repeats"):
+        assert info[key]
+    assert info["CPU cores"] == str(os.cpu_count())
+
+
+def test_notebooks_are_found_by_pattern(tmp_path):
+    for name in ("02_b.ipynb", "01_a.ipynb", "scratch.ipynb", "1_bad.ipynb"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    assert [p.name for p in run.lesson_notebooks(tmp_path)] == ["01_a.ipynb", "02_b.ipynb"]
+
+
+def sample(**changes):
+    bench = {
+        "date": "2026-11-22 05:00 UTC",
+        "machine": {"CPU cores": "2", "CPU model": "AMD | test", "TensorFlow": "2.21.0"},
+        "notebooks": {
+            "01_fixed_window": {"fast": {"seconds": 10.0, "peak_mib": 800.0, "status": "pass"},
+                                "full": {"seconds": 60.0, "peak_mib": 900.0, "status": "pass"}},
+            "07_music": {"fast": {"seconds": 20.0, "peak_mib": 1000.0, "status": "pass"},
+                         "full": {"seconds": None, "peak_mib": None, "status": "-"}},
+        },
+        "metrics": {
+            "01_fixed_window": {"01 minimal-pair accuracy": {"unit": "", "fast": 0.5, "full": 0.9},
+                                "01 max |diff| vs Keras": {"unit": "", "fast": 1e-7, "full": 2e-7}},
+            "07_music": {"07 bits per character": {"unit": "bits", "fast": 4.0, "full": 2.1},
+                         "07 tunes sampled": {"unit": "", "fast": 2.0, "full": 20.0}},
+        },
+    }
+    for path, value in changes.items():
+        *keys, last = path.split("/")
+        node = bench
+        for key in keys:
+            node = node[key]
+        node[last] = value
+    return bench
+
+
+def test_table_round_trips():
+    bench = sample()
+    text = table.render(bench)
+    assert "| 01_fixed_window | 10 | 60 | 800 | 900 | pass | pass |" in text
+    assert "AMD \\| test" in text and "max \\|diff\\|" in text
+    assert table.parse(text) == bench
+
+
+def test_render_without_metrics_says_so():
+    assert "No lesson recorded a metric." in table.render(dict(sample(), metrics={}))
+
+
+def test_split_row_handles_escaped_bars():
+    assert table.split_row("| a \\| b | c |") == ["a | b", "c"]
+
+
+@pytest.mark.parametrize("name, sign", [
+    ("01 minimal-pair accuracy", 1), ("07 playable rate", 1), ("09 exact match", 1),
+    ("07 share of tunes that parse", 1), ("04 BPTT max |diff| vs GradientTape", -1),
+    ("07 bits per character", -1), ("05 error rate", -1), ("06 training time", -1),
+    ("08 accuracy at 50 timesteps", 1), ("05 gradient norm at t=0", 0), ("07 tunes sampled", 0),
+])
+def test_direction_rule(name, sign):
+    assert compare.direction(name) == sign
+
+
+def flagged(old, new):
+    regressions, _ = compare.compare(table.parse(table.render(old)), table.parse(table.render(new)))
+    return regressions
+
+
+def test_identical_tables_have_no_regression():
+    assert flagged(sample(), sample()) == []
+
+
+def test_time_regression_needs_20_percent_and_a_second():
+    assert flagged(sample(), sample(**{"notebooks/01_fixed_window/fast/seconds": 11.5})) == []
+    found = flagged(sample(), sample(**{"notebooks/01_fixed_window/full/seconds": 80.0}))
+    assert len(found) == 1 and "01_fixed_window full time" in found[0] and "+33 %" in found[0]
+    tiny = sample(**{"notebooks/01_fixed_window/fast/seconds": 1.0})
+    assert flagged(tiny, sample(**{"notebooks/01_fixed_window/fast/seconds": 1.5})) == []   # noise
+
+
+def test_budget_and_memory_regressions():
+    new = sample(**{"notebooks/07_music/fast/status": "error (CellExecutionError)",
+                    "notebooks/01_fixed_window/fast/peak_mib": 1200.0})
+    found = flagged(sample(), new)
+    assert any("07_music fast budget" in f for f in found)
+    assert any("01_fixed_window fast peak memory" in f for f in found)
+
+
+def test_metric_regressions_follow_the_direction():
+    worse_accuracy = sample(**{"metrics/01_fixed_window/01 minimal-pair accuracy/full": 0.8})
+    assert any("minimal-pair accuracy" in f and "higher is better" in f for f in flagged(sample(), worse_accuracy))
+    better_accuracy = sample(**{"metrics/01_fixed_window/01 minimal-pair accuracy/full": 0.95})
+    assert flagged(sample(), better_accuracy) == []
+    worse_bits = sample(**{"metrics/07_music/07 bits per character/full": 2.5})
+    assert any("bits per character" in f for f in flagged(sample(), worse_bits))
+    better_bits = sample(**{"metrics/07_music/07 bits per character/full": 1.9})
+    assert flagged(sample(), better_bits) == []
+    float_noise = sample(**{"metrics/01_fixed_window/01 max |diff| vs Keras/fast": 3e-7})
+    assert flagged(sample(), float_noise) == []
+    neutral = sample(**{"metrics/07_music/07 tunes sampled/full": 5.0})
+    regressions, notes = compare.compare(sample(), neutral)
+    assert regressions == [] and any("no direction" in n for n in notes)
+
+
+def test_added_and_removed_are_notes_not_regressions():
+    new = sample()
+    new["notebooks"]["08_sentiment"] = new["notebooks"].pop("07_music")
+    new["metrics"].pop("07_music")
+    regressions, notes = compare.compare(sample(), new)
+    assert regressions == []
+    assert any("07_music: removed" in n for n in notes) and any("08_sentiment: added" in n for n in notes)
+
+
+def test_compare_command_exit_status(tmp_path, capsys):
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(table.render(sample()), encoding="utf-8")
+    new.write_text(table.render(sample(**{"notebooks/07_music/fast/seconds": 40.0})), encoding="utf-8")
+    assert compare.main([str(old), str(old)]) == 0
+    assert compare.main([str(old), str(new)]) == 1
+    assert "REGRESSION: 07_music fast time" in capsys.readouterr().out
+    assert compare.main([str(old), str(tmp_path / "missing.md")]) == 2
