@@ -131,6 +131,7 @@ class Seq2Seq:
     def __init__(self, *, attention: bool = True, units: int = 64, embed_dim: int = 16,
                  attention_units: int | None = None, learning_rate: float = 0.005):
         self.attention = bool(attention)
+        self.learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True)
         self.units = check_positive_int("units", units)
         embed_dim = check_positive_int("embed_dim", embed_dim)
         n_in, n_out = len(D.INPUT_VOCAB), len(D.OUTPUT_VOCAB)
@@ -141,13 +142,13 @@ class Seq2Seq:
         self.readout = keras.layers.Dense(n_out, name="readout")      # logits over the output characters
         if self.attention:
             self.attend = AdditiveAttention(attention_units or units, name="additive_attention")
-            self.combine = keras.layers.Dense(units, activation="tanh", name="combine")   # tanh(W_c [s; c])
+        self.combine = keras.layers.Dense(units, activation="tanh", name="combine")   # tanh(W_c [s; c])
 
         input_ids = keras.Input((None,), dtype="int32", name="input_ids")
         decoder_in = keras.Input((None,), dtype="int32", name="decoder_in")
         enc_outputs, enc_state = self._encode(input_ids)
         dec_states, _ = self.decoder_gru(self.output_embedding(decoder_in), initial_state=enc_state)
-        logits, weights = self._read(dec_states, enc_outputs, ops.not_equal(input_ids, 0))
+        logits, weights = self._read(dec_states, enc_outputs, ops.not_equal(input_ids, 0), enc_state)
         self.model = keras.Model([input_ids, decoder_in], logits, name="seq2seq_attention" if attention else "seq2seq")
         self.model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
@@ -160,39 +161,74 @@ class Seq2Seq:
         state = keras.Input((units,), name="state")
         outputs = keras.Input((None, units), name="encoder_outputs")
         mask = keras.Input((None,), dtype="bool", name="input_mask")
+        summary = keras.Input((units,), name="encoder_summary")
         step_states, new_state = self.decoder_gru(self.output_embedding(token), initial_state=state)
-        step_logits, step_weights = self._read(step_states, outputs, mask)
+        step_logits, step_weights = self._read(step_states, outputs, mask, summary)
         log_probs = ops.log_softmax(step_logits[:, 0, :], axis=-1)
         step_outputs = [log_probs, new_state] + ([step_weights[:, 0, :]] if self.attention else [])
-        self._step = keras.Model([token, state, outputs, mask], step_outputs, name="decoder_step")
+        self._step = keras.Model([token, state, outputs, mask, summary], step_outputs, name="decoder_step")
+        self._compile_inference()
+
+    def _compile_inference(self):
+        """Trace the encoder and the decoder step once each as TensorFlow graphs (a fixed
+        signature with free batch and time axes): eager Keras calls are ~100x slower per step."""
+        import tensorflow as tf
+
+        ids = tf.TensorSpec((None, None), tf.int32)
+        vec, seq = tf.TensorSpec((None, self.units), tf.float32), tf.TensorSpec((None, None, self.units), tf.float32)
+        self._encode_graph = tf.function(lambda x: self.encoder(x, training=False), input_signature=[ids])
+        self._step_graph = tf.function(
+            lambda token, state, outputs, mask, summary: self._step([token, state, outputs, mask, summary],
+                                                                     training=False),
+            input_signature=[tf.TensorSpec((None, 1), tf.int32), vec, seq, tf.TensorSpec((None, None), tf.bool), vec])
 
     def _encode(self, input_ids):
         return self.encoder_gru(self.input_embedding(input_ids))
 
-    def _read(self, dec_states, enc_outputs, mask):
-        """Decoder states ``(batch, Tq, units)`` → logits ``(batch, Tq, V)`` (and attention weights)."""
-        if not self.attention:
-            return self.readout(dec_states), None
-        context, weights = self.attend(dec_states, enc_outputs, values_mask=mask)
+    def _read(self, dec_states, enc_outputs, mask, summary):
+        """Decoder states ``(batch, Tq, units)`` → logits ``(batch, Tq, V)`` (and attention weights).
+
+        The output at each step mixes the decoder state with a context vector. Without
+        attention the context is the encoder's final state, the same ``summary`` at every
+        step (as in Cho et al. 2014); with attention it is recomputed for every output step.
+        """
+        if self.attention:
+            context, weights = self.attend(dec_states, enc_outputs, values_mask=mask)
+        else:
+            context = ops.zeros_like(dec_states) + ops.expand_dims(summary, 1)       # (batch, Tq, units)
+            weights = None
         return self.readout(self.combine(ops.concatenate([dec_states, context], axis=-1))), weights
 
-    def decoder_step(self, previous_ids, state, enc_outputs, input_mask):
+    def decoder_step(self, previous_ids, state, memory):
         """One step: previous characters ``(batch,)``, state ``(batch, units)`` →
-        ``(log_probs (batch, V), new_state (batch, units), weights (batch, Tv) or None)``."""
-        out = self._step([np.asarray(previous_ids, dtype="int32")[:, None], state, enc_outputs, input_mask],
-                         training=False)
+        ``(log_probs (batch, V), new_state (batch, units), weights (batch, Tv) or None)``.
+
+        ``memory`` is what the encoder left, from :meth:`encode`: ``(ids, enc_outputs,
+        summary)``; it does not change while decoding. The state does, and the caller
+        hands each step's new state to the next step.
+        """
+        ids, enc_outputs, summary = memory
+        out = self._step_graph(np.asarray(previous_ids, dtype="int32")[:, None], np.asarray(state, dtype="float32"),
+                               np.asarray(enc_outputs, dtype="float32"), ids != 0, np.asarray(summary, dtype="float32"))
         log_probs, new_state = np.array(out[0]), np.array(out[1])
         return log_probs, new_state, (np.asarray(out[2]) if self.attention else None)
 
     def encode(self, texts):
-        """Strings → ``(input_ids (batch, Tv), enc_outputs (batch, Tv, units), state (batch, units))``."""
+        """Strings → memory ``(input_ids (batch, Tv), enc_outputs (batch, Tv, units), final state (batch, units))``.
+
+        The final state is also the decoder's initial state.
+        """
         ids = D.encode_inputs(texts)
-        enc_outputs, state = self.encoder(ids, training=False)
+        enc_outputs, state = self._encode_graph(ids)
         return ids, np.asarray(enc_outputs), np.asarray(state)
 
     def fit(self, data: "D.DateSet", *, epochs: int = 1, batch_size: int = 64, callbacks=(), verbose=0,
-            validation_data: "D.DateSet | None" = None, seed: int = 0):
+            validation_data: "D.DateSet | None" = None, seed: int = 0, final_lr_fraction: float = 1.0):
         """Teacher-forced training on a :class:`~helpers.dates.DateSet`; returns the Keras History.
+
+        ``final_lr_fraction < 1`` lets the learning rate fall linearly to that fraction of the
+        compiled one over the run; the default keeps it constant (with only 3 epochs the
+        model is still learning at the end, and decaying measurably hurt exact match).
 
         Batches hold inputs of similar length, each padded only to its own longest string
         (length buckets): a GRU steps through every padded position, so padding short dates
@@ -229,11 +265,26 @@ class Seq2Seq:
         kwargs = {}
         if validation_data is not None:
             kwargs["validation_data"] = _arrays(validation_data)
-        return self.model.fit(dataset, epochs=epochs, callbacks=list(callbacks), verbose=verbose, shuffle=False,
+        decay = _LinearDecay(self.learning_rate, check_number("final_lr_fraction", final_lr_fraction, low=0, high=1),
+                             epochs * n_batches)
+        return self.model.fit(dataset, epochs=epochs, callbacks=[decay, *callbacks], verbose=verbose, shuffle=False,
                               **kwargs)
 
     def count_params(self) -> int:
         return self.model.count_params()
+
+
+class _LinearDecay(keras.callbacks.Callback):
+    """Set the optimizer's learning rate before each batch: linear from ``lr`` to ``lr * fraction``."""
+
+    def __init__(self, lr: float, fraction: float, total_steps: int):
+        super().__init__()
+        self.lr, self.fraction, self.total, self.step = lr, fraction, max(total_steps, 1), 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        progress = min(self.step / self.total, 1.0)
+        self.model.optimizer.learning_rate.assign(self.lr * (1 - (1 - self.fraction) * progress))
+        self.step += 1
 
 
 def _arrays(data):
@@ -271,14 +322,14 @@ def greedy_decode(seq2seq: Seq2Seq, texts, *, max_steps: int = D.OUTPUT_LEN + 1,
 
 
 def _greedy(seq2seq, texts, max_steps):
-    ids, enc_outputs, state = seq2seq.encode(texts)
-    mask = ids != 0
+    memory = seq2seq.encode(texts)
+    state = memory[2]                                       # the decoder starts from the encoder's final state
     token = np.full(len(texts), D.OUTPUT_VOCAB.id(D.START), dtype=np.int32)
     end = D.OUTPUT_VOCAB.id(D.END)
     chosen, attn = [], []
     done = np.zeros(len(texts), dtype=bool)
     for _ in range(max_steps):
-        log_probs, state, w = seq2seq.decoder_step(token, state, enc_outputs, mask)   # state threaded by hand
+        log_probs, state, w = seq2seq.decoder_step(token, state, memory)   # state threaded by hand
         token = log_probs.argmax(axis=-1).astype(np.int32)
         chosen.append(token)
         if w is not None:
@@ -323,11 +374,9 @@ def beam_search(seq2seq: Seq2Seq, texts, *, beam_width: int = 3, alpha: float = 
 
 def _beam(seq2seq, texts, k, alpha, max_steps):
     n = len(texts)
-    ids, enc_outputs, state = seq2seq.encode(texts)
     # every example's encoding, repeated for each of its k beams: rows n*k
-    enc_outputs = np.repeat(enc_outputs, k, axis=0)
-    mask = np.repeat(ids != 0, k, axis=0)
-    state = np.repeat(state, k, axis=0)
+    memory = tuple(np.repeat(m, k, axis=0) for m in seq2seq.encode(texts))
+    state = memory[2]
     start, end = D.OUTPUT_VOCAB.id(D.START), D.OUTPUT_VOCAB.id(D.END)
     tokens = np.full(n * k, start, dtype=np.int32)
     scores = np.full((n, k), -np.inf)
@@ -336,7 +385,7 @@ def _beam(seq2seq, texts, k, alpha, max_steps):
     lengths = np.zeros((n, k))
     finished = np.zeros((n, k), dtype=bool)
     for _ in range(max_steps):
-        log_probs, state, _ = seq2seq.decoder_step(tokens, state, enc_outputs, mask)
+        log_probs, state, _ = seq2seq.decoder_step(tokens, state, memory)
         V = log_probs.shape[-1]
         log_probs = log_probs.reshape(n, k, V)
         # a finished beam has one continuation, <end> again, at no cost: it carries over unchanged

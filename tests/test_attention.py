@@ -43,13 +43,14 @@ def test_layer_equals_the_numpy_reference_and_masks_padding():
 def test_decoder_steps_threaded_by_hand_equal_the_teacher_forced_graph(models):
     for model in models:
         texts, isos = ["3 march 1987", "mon, 1 jan 2001 please"], ["1987-03-03", "2001-01-01"]
-        ids, enc_outputs, state = model.encode(texts)
+        memory = model.encode(texts)
+        ids, state = memory[0], memory[2]
         dec_in, _ = D.encode_targets(isos)
         logits = np.asarray(model.model([ids, dec_in]))
         assert logits.shape == (2, D.OUTPUT_LEN + 1, len(D.OUTPUT_VOCAB))
         expected = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         for t in range(dec_in.shape[1]):
-            log_probs, state, weights = model.decoder_step(dec_in[:, t], state, enc_outputs, ids != 0)
+            log_probs, state, weights = model.decoder_step(dec_in[:, t], state, memory)
             assert np.abs(log_probs - expected[:, t]).max() <= 1e-4
             if model.attention:
                 assert weights.shape == (2, ids.shape[1]) and (weights[0, len(texts[0]):] == 0).all()
@@ -86,7 +87,7 @@ class GardenPath:
         n = len(texts)
         return np.ones((n, 1), dtype=np.int32), np.zeros((n, 1, 1)), np.zeros((n, 2))
 
-    def decoder_step(self, prev, state, enc_outputs, mask):
+    def decoder_step(self, prev, state, memory):
         p = np.full((len(prev), self.V), 1e-9)
         for row, (steps, _) in enumerate(state):
             if steps == 0:
