@@ -1,0 +1,92 @@
+"""The attention heat-map explorer of lesson 09: pick or type a date, see the output and where it looked.
+
+A thin ipywidgets shell: the callback calls :func:`explain` (pure, tested) and
+:func:`~helpers.attention.plot_attention`; no training happens here.
+"""
+from __future__ import annotations
+
+from . import attention as A
+from . import dates as D
+from .validation import check_positive_int
+
+
+def explain(seq2seq: "A.Seq2Seq", text: str, beam_width: int = 1, alpha: float = 0.7) -> dict:
+    """Decode one string and say how (lesson 09).
+
+    Returns ``{"text", "output", "weights" (len(output) + 1, len(text)) or None, "score",
+    "error"}``. ``beam_width=1`` is greedy decoding. A string the encoder cannot take
+    (empty, too long, a character outside the vocabulary) gives ``"error"`` (the message)
+    instead of raising, so the widget can show it.
+    """
+    beam_width = check_positive_int("beam_width", beam_width)
+    result = {"text": text, "output": None, "weights": None, "score": None, "error": None}
+    try:
+        clean = D.INPUT_VOCAB.check(text, D.MAX_INPUT_LEN)
+    except (ValueError, TypeError) as error:
+        result["error"] = str(error)
+        return result
+    outputs, scores = A.beam_search(seq2seq, [clean], beam_width=beam_width, alpha=alpha)
+    result["output"], result["score"] = outputs[0], float(scores[0])
+    result["text"] = clean
+    if seq2seq.attention:
+        result["weights"] = A.attention_for(seq2seq, clean, outputs[0])
+    return result
+
+
+def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
+    """A dropdown of ``examples`` (strings), a text box, a beam-width slider and the heat-map.
+
+    Returns the ipywidgets container (display it as the last line of a cell).
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    examples = list(examples)
+    if not examples:
+        raise ValueError("argument 'examples': expected at least one date string, got none")
+    max_beam = check_positive_int("max_beam", max_beam)
+    pick = w.Dropdown(options=examples, value=examples[0], description="example")
+    typed = w.Text(value=examples[0], description="or type", continuous_update=False,
+                   layout=w.Layout(width="420px"))
+    beam = w.IntSlider(value=1, min=1, max=max_beam, description="beam width", continuous_update=False)
+    status = w.HTML()
+    out = w.Output()
+
+    def redraw(*_):
+        result = explain(seq2seq, typed.value, beam.value)
+        out.clear_output(wait=True)
+        with out:
+            if result["error"]:
+                status.value = f"<b style='color:#b00'>cannot read this date:</b> {result['error']}"
+                return
+            valid = _is_valid_iso(result["output"])
+            status.value = (f"<b>{result['text']}</b> → <b>{result['output']}</b> "
+                            f"({'a real date' if valid else 'not a valid date'}; "
+                            f"length-normalised log-probability {result['score']:.3f})")
+            if result["weights"] is not None:
+                fig = A.plot_attention(result["text"], result["output"], result["weights"])
+                display(fig)
+                plt.close(fig)
+
+    def on_pick(change):
+        typed.value = change["new"]          # triggers redraw through `typed`
+
+    pick.observe(on_pick, names="value")
+    typed.observe(redraw, names="value")
+    beam.observe(redraw, names="value")
+    redraw()
+    return w.VBox([w.HBox([pick, beam]), typed, status, out])
+
+
+def _is_valid_iso(text) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return len(text) == D.OUTPUT_LEN
+
+
+__all__ = ["explain", "attention_explorer"]
