@@ -322,9 +322,10 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
                  max_chars: int = 800, step=None):
     """Generate ``n`` tunes at once (one batch), each from ``prefix`` until a blank line or ``max_chars``.
 
-    Sampling uses the Gumbel-max trick with ``np.random.default_rng(seed)``: the same model,
-    seed and temperature give the same tunes; the same seed at another temperature uses the same
-    random numbers, so the tunes differ only by the temperature. Returns ``(tunes, stats)`` with
+    Sampling uses the Gumbel-max trick with one ``np.random.default_rng([seed, row])`` per row: the
+    same model, seed and temperature give the same tunes (tune ``b`` does not depend on ``n``);
+    the same seed at another temperature uses the same random numbers, so the tunes differ
+    only by the temperature. Returns ``(tunes, stats)`` with
     ``stats = {"chars": generated characters, "seconds": ..., "chars_per_second": ...}``.
     """
     n = check_positive_int("n", n)
@@ -332,8 +333,9 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     max_chars = check_positive_int("max_chars", max_chars)
     check_text("prefix", prefix)
     step = step or make_step(model)
-    rng = np.random.default_rng(seed)
-    index = {c: i for i, c in enumerate(vocab)}
+    check_positive_int("seed", seed, minimum=0)
+    rngs = [np.random.default_rng([seed, row]) for row in range(n)]   # one stream per row: tune b does not
+    index = {c: i for i, c in enumerate(vocab)}                        # depend on how many tunes are drawn
     newline = index.get("\n")
     prefix_ids = vectorize(prefix, vocab)
     start = time.perf_counter()
@@ -348,7 +350,8 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     for t in range(max_chars):
         logits, states = step(current, states)
         logits = np.asarray(logits, dtype=np.float64) / temperature       # (batch, V)
-        gumbel = -np.log(-np.log(rng.uniform(1e-12, 1.0, size=logits.shape)))
+        uniform = np.stack([r.uniform(1e-12, 1.0, size=logits.shape[1]) for r in rngs])
+        gumbel = -np.log(-np.log(uniform))
         chosen = np.argmax(logits + gumbel, axis=1)                       # a sample from softmax(logits / T)
         out[:, t] = chosen
         ended = (~done) & (newline is not None) & (chosen == newline) & (previous == newline)
@@ -579,7 +582,7 @@ def synthesize(notes, bpm: float = 120.0, rate: int = 16000, max_seconds: float 
     return (0.9 * wave / peak if peak > 0 else wave).astype(np.float32)
 
 
-def listen(abc: str, bpm: float = 120.0, rate: int = 16000, max_seconds: float = 20.0):
+def listen(abc: str, bpm: float = 120.0, rate: int = 11025, max_seconds: float = 15.0):
     """An ``IPython.display.Audio`` player for a tune, or ``None`` after printing why it cannot be played."""
     from IPython.display import Audio
 
