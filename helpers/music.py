@@ -251,7 +251,7 @@ def batch_dataset(ids, batch_size: int, seq_len: int, steps: int, seed: int = 0,
 # ---- the model -------------------------------------------------------------------------------------
 
 def build_model(vocab_size: int, embedding_dim: int = 64, units: int = 256, cell: str = "lstm",
-                learning_rate: float = 3e-3):
+                learning_rate: float = 3e-3, clipnorm: float | None = 1.0):
     """Embedding → LSTM (or GRU) → Dense: ids ``(batch, time)`` → logits ``(batch, time, V)``, compiled.
 
     The loss is the cross-entropy of the next character (natural log; divide by ln 2 for bits).
@@ -270,7 +270,7 @@ def build_model(vocab_size: int, embedding_dim: int = 64, units: int = 256, cell
     h = layer(units, return_sequences=True, name="rnn")(x)                            # (batch, time, units)
     logits = keras.layers.Dense(vocab_size, name="logits")(h)                         # (batch, time, V)
     model = keras.Model(ids, logits, name=f"char_{cell}_{units}")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),   # clip: tame rare spikes
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),   # clip: tame rare spikes
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
 
