@@ -319,8 +319,12 @@ def check_temperature(temperature) -> float:
 
 
 def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int = 0, prefix: str = START,
-                 max_chars: int = 800, step=None):
+                 max_chars: int = 800, min_chars: int = 0, step=None):
     """Generate ``n`` tunes at once (one batch), each from ``prefix`` until a blank line or ``max_chars``.
+
+    ``min_chars`` forbids ending a tune (a blank line) within its first ``min_chars`` generated
+    characters, like ``min_length`` in text generation: the blank line's probability is set to 0
+    there and the others renormalised.
 
     Sampling uses the Gumbel-max trick with one ``np.random.default_rng([seed, row])`` per row: the
     same model, seed and temperature give the same tunes (tune ``b`` does not depend on ``n``);
@@ -331,6 +335,7 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     n = check_positive_int("n", n)
     temperature = check_temperature(temperature)
     max_chars = check_positive_int("max_chars", max_chars)
+    min_chars = check_positive_int("min_chars", min_chars, minimum=0)
     check_text("prefix", prefix)
     step = step or make_step(model)
     check_positive_int("seed", seed, minimum=0)
@@ -350,6 +355,8 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     for t in range(max_chars):
         logits, states = step(current, states)
         logits = np.asarray(logits, dtype=np.float64) / temperature       # (batch, V)
+        if t < min_chars and newline is not None:
+            logits[previous == newline, newline] = -np.inf                  # no blank line yet: too early to end
         uniform = np.stack([r.uniform(1e-12, 1.0, size=logits.shape[1]) for r in rngs])
         gumbel = -np.log(-np.log(uniform))
         chosen = np.argmax(logits + gumbel, axis=1)                       # a sample from softmax(logits / T)

@@ -11,7 +11,7 @@ from . import music
 
 
 def precompute_temperatures(model, vocab, temperatures=(0.3, 0.6, 0.8, 1.0, 1.3), seed: int = 0,
-                            max_chars: int = 600) -> dict:
+                            max_chars: int = 600, min_chars: int = 0) -> dict:
     """``{temperature: (abc, TuneCheck)}``: one tune per temperature from the same seed."""
     if not temperatures:
         raise ValueError("argument 'temperatures': expected at least one temperature, got none")
@@ -19,7 +19,7 @@ def precompute_temperatures(model, vocab, temperatures=(0.3, 0.6, 0.8, 1.0, 1.3)
     results = {}
     for temperature in temperatures:
         (tune,), _ = music.sample_tunes(model, vocab, n=1, temperature=temperature, seed=seed,
-                                        max_chars=max_chars, step=step)
+                                        max_chars=max_chars, min_chars=min_chars, step=step)
         results[float(temperature)] = (tune, music.check_tune(tune))
     return results
 

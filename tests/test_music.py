@@ -135,6 +135,23 @@ def test_sampling_is_reproducible_and_batched(tiny):
     assert 0 < stats["chars"] <= 3 * 40 and stats["chars_per_second"] > 0
 
 
+def test_min_chars_forbids_an_early_end():
+    import keras
+
+    keras.utils.set_random_seed(3)
+    vocab = music.build_vocabulary(TUNE)
+    model = music.build_model(len(vocab), embedding_dim=8, units=16)
+    dense = model.get_layer("logits")
+    bias = np.zeros(len(vocab), dtype="float32")
+    bias[vocab.index("\n")] = 8.0                  # a model that wants to end every tune at once
+    dense.bias.assign(bias)
+    quick, _ = music.sample_tunes(model, vocab, n=8, seed=0, max_chars=60)
+    slow, _ = music.sample_tunes(model, vocab, n=8, seed=0, max_chars=60, min_chars=40)
+    assert max(len(t) for t in quick) < 12
+    assert all(len(t) >= len(music.START) + 40 for t in slow)
+    assert all(music.TUNE_END not in t[:-1] for t in slow)
+
+
 def test_low_temperature_is_nearly_greedy():
     import keras
 
