@@ -1,0 +1,55 @@
+"""Lesson 07 widget: one seed, several temperatures, a slider to compare the tunes (lesson 07).
+
+The expensive part (sampling and music21 parsing) happens once in
+:func:`precompute_temperatures`; the slider's callback only shows what was computed.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from . import music
+
+
+def precompute_temperatures(model, vocab, temperatures=(0.3, 0.6, 0.8, 1.0, 1.3), seed: int = 0,
+                            max_chars: int = 600, min_chars: int = 0) -> dict:
+    """``{temperature: (abc, TuneCheck)}``: one tune per temperature from the same seed."""
+    if not temperatures:
+        raise ValueError("argument 'temperatures': expected at least one temperature, got none")
+    step = music.make_step(model)
+    results = {}
+    for temperature in temperatures:
+        (tune,), _ = music.sample_tunes(model, vocab, n=1, temperature=temperature, seed=seed,
+                                        max_chars=max_chars, min_chars=min_chars, step=step)
+        results[float(temperature)] = (tune, music.check_tune(tune))
+    return results
+
+
+def describe(check: music.TuneCheck) -> str:
+    """One line about a checked tune: playable or why not, notes, and bars that fit the meter."""
+    if not check.playable:
+        return f"not playable: {check.reason}"
+    bars = f"{check.bars_matching}/{check.bars} bars fit the meter" if check.bars else "no full bars"
+    return f"playable: key {check.key}, meter {check.meter}, {check.n_notes} notes, {bars}"
+
+
+def show_temperature(results: dict, temperature: float, max_lines: int = 14):
+    """Print the tune sampled at ``temperature`` and draw its piano roll (the callback's whole job)."""
+    tune, check = results[temperature]
+    lines = tune.splitlines()
+    print(f"temperature {temperature:g}: {describe(check)}\n")
+    print("\n".join(lines[:max_lines]) + ("\n..." if len(lines) > max_lines else ""))
+    fig = music.piano_roll(check.notes, title=f"temperature {temperature:g}")
+    plt.show()
+    plt.close(fig)
+
+
+def temperature_explorer(results: dict):
+    """A slider over the precomputed temperatures; returns the widget box."""
+    import ipywidgets as widgets
+
+    temperatures = sorted(results)
+    slider = widgets.SelectionSlider(options=temperatures, value=temperatures[len(temperatures) // 2],
+                                     description="temperature", continuous_update=False)
+    output = widgets.interactive_output(lambda temperature: show_temperature(results, temperature),
+                                        {"temperature": slider})
+    return widgets.VBox([slider, output])
