@@ -23,7 +23,9 @@ def test_an_unattempted_stub_is_reported_and_replaced(exercise_id, capsys):
     def stub(*args, **kwargs):
         raise NotImplementedError(f"Exercise {exercise_id}: write your code here")
 
-    result = exercises.use(exercise_id, stub)
+    reference = exercises.get(exercise_id).reference
+    candidate = tuple(stub for _ in reference) if isinstance(reference, tuple) else stub  # e.g. 07.1's pair
+    result = exercises.use(exercise_id, candidate)
     out = capsys.readouterr().out
     assert result is exercises.get(exercise_id).reference
     assert "not attempted yet" in out and "reference solution" in out
