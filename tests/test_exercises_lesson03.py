@@ -157,3 +157,15 @@ def test_unattempted_is_reported():
     passed, message = exercises.evaluate("03.3", stub)
     assert not passed and "not attempted" in message
     assert lesson03.fixed_cell(3).units == 3
+
+
+class StubCell(ElementwiseCell):
+    """What the student notebook holds before the exercise is done."""
+
+    def call(self, inputs, states):
+        raise NotImplementedError("Exercise 03.3: write your code here")
+
+
+def test_stub_cell_is_not_attempted():
+    passed, message = exercises.evaluate("03.3", StubCell)
+    assert not passed and "not attempted" in message, message

@@ -123,9 +123,11 @@ def check_fixed_cell(candidate):
                 raise Mismatch(f"weight {name}: expected shape {value.shape}, got {tuple(names[name].shape)}")
             names[name].assign(value)
         got = np.asarray(layer(x))
-    except Mismatch:
+    except (Mismatch, NotImplementedError):
         raise
     except Exception as error:
+        if "NotImplementedError" in type(error).__name__ or "write your code here" in str(error):
+            raise NotImplementedError(str(error)) from None
         message = str(error).split("\n")[0][:160]
         raise Mismatch(f"the cell fails inside keras.layers.RNN ({type(error).__name__}: {message}). "
                        "Is `*` used where a matrix product (ops.matmul or @) is needed, or is the new state "
