@@ -193,6 +193,13 @@ def step_backward(dh, h_t, h_prev, x_t, W_hh) -> dict:
     ``dW_hh (hidden, hidden)``, ``db_h (hidden,)`` and ``dh_prev (batch, hidden)``, the
     gradient handed back to ``h_{t-1}``.
     """
+    dh = check_array("dh", dh, ndim=2, kind="float")
+    batch, n_hidden = dh.shape
+    dims = ("batch", "hidden")
+    h_t = check_array("h_t", h_t, shape=(batch, n_hidden), dims=dims, kind="float")
+    h_prev = check_array("h_prev", h_prev, shape=(batch, n_hidden), dims=dims, kind="float")
+    x_t = check_array("x_t", x_t, shape=(batch, None), dims=("batch", "features"), kind="number")
+    W_hh = check_array("W_hh", W_hh, shape=(n_hidden, n_hidden), dims=("hidden", "hidden"), kind="float")
     da = dh * (1.0 - h_t ** 2)  # (batch, hidden): through tanh, tanh'(a) = 1 - tanh(a)^2
     return {"dW_xh": x_t.T @ da,        # (features, hidden)
             "dW_hh": h_prev.T @ da,     # (hidden, hidden)

@@ -111,3 +111,11 @@ def test_bad_input_names_the_argument(case, bad, word):
         bad(case)
     assert word in str(info.value)
     assert "expected" in str(info.value)
+
+
+@pytest.mark.parametrize("index, word", [(1, "'h_t'"), (2, "'h_prev'"), (3, "'x_t'"), (4, "'W_hh'")])
+def test_step_backward_bad_shapes(index, word):
+    args = [np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 4)), np.zeros((3, 3))]
+    args[index] = np.zeros((5, 5))
+    with pytest.raises(ValueError, match=word + ".*expected shape"):
+        R.step_backward(*args)
