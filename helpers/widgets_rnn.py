@@ -44,7 +44,7 @@ def unrolled_figure(trace: dict, step: int, labels=None):
     for ax, (name, values, cmap, (low, high)) in zip(axes, rows):
         shown = np.full(values.shape, np.nan)
         shown[: step + 1] = values[: step + 1]
-        limit = max(high, float(np.nanmax(np.abs(values)))) if low < 0 else high
+        limit = max(float(np.max(np.abs(values))), 1e-9) if low < 0 else high  # signed rows: own scale
         ax.imshow(shown.T, aspect="auto", cmap=cmap, vmin=-limit if low < 0 else low, vmax=limit,
                   interpolation="nearest")
         ax.add_patch(plt.Rectangle((step - 0.5, -0.5), 1, values.shape[1], fill=False, lw=2, color="black"))
