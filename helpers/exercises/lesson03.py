@@ -1,0 +1,166 @@
+"""Lesson 03 exercises: the RNN step in numpy, the forward loop, and fixing the popular buggy cell."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..numpy_rnn import rnn_forward, rnn_step
+from . import Mismatch, expect_close, expect_shape, register
+
+
+def _step_case(seed: int = 3):
+    rng = np.random.default_rng(seed)
+    batch, n_in, n_hidden = 4, 3, 5  # all different, so a wrong product fails loudly or shows
+    x_t = rng.normal(size=(batch, n_in))
+    h_prev = rng.normal(size=(batch, n_hidden)) * 0.5
+    W_xh = rng.normal(size=(n_in, n_hidden)) * 0.7
+    W_hh = rng.normal(size=(n_hidden, n_hidden)) * 0.5  # not symmetric: a transpose changes the result
+    b_h = rng.normal(size=n_hidden) * 0.3
+    return x_t, h_prev, W_xh, W_hh, b_h
+
+
+def _diagnose_step(got, x_t, h_prev, W_xh, W_hh, b_h) -> str | None:
+    """Name a classic mistake whose output equals ``got``."""
+    a = x_t @ W_xh + h_prev @ W_hh + b_h
+    known = {
+        "tanh is missing: h_t = tanh(x_t @ W_xh + h_prev @ W_hh + b_h)": a,
+        "W_hh looks transposed: for row vectors use h_prev @ W_hh": np.tanh(x_t @ W_xh + h_prev @ W_hh.T + b_h),
+        "the bias b_h is missing": np.tanh(x_t @ W_xh + h_prev @ W_hh),
+        "the previous state h_prev is ignored": np.tanh(x_t @ W_xh + b_h),
+        "the input x_t is ignored": np.tanh(h_prev @ W_hh + b_h),
+        "sigmoid instead of tanh": 1 / (1 + np.exp(-a)),
+    }
+    for hint, value in known.items():
+        if np.shape(got) == value.shape and np.allclose(got, value, atol=1e-6):
+            return hint
+    return None
+
+
+@register("03.1", "One RNN step in numpy", rnn_step)
+def check_rnn_step(candidate):
+    case = _step_case()
+    got = expect_shape("h_t for x_t (4, 3), h_prev (4, 5)", np.asarray(candidate(*case), dtype=np.float64), (4, 5))
+    hint = _diagnose_step(got, *case)
+    if hint:
+        raise Mismatch(f"h_t: {hint}")
+    expect_close("h_t", got, rnn_step(*case), atol=1e-6)
+    one = tuple(np.asarray(a)[:1] if i < 2 else a for i, a in enumerate(case))
+    expect_close("h_t for a batch of one", np.asarray(candidate(*one)), rnn_step(*one), atol=1e-6)
+
+
+def _forward_case(seed: int = 4):
+    rng = np.random.default_rng(seed)
+    params = {"W_xh": rng.normal(size=(3, 5)) * 0.7, "W_hh": rng.normal(size=(5, 5)) * 0.5,
+              "b_h": rng.normal(size=5) * 0.3}
+    x = rng.normal(size=(2, 6, 3))
+    h0 = rng.normal(size=(2, 5)) * 0.5
+    return x, params, h0
+
+
+def forward_reference(x, params, h0):
+    """All hidden states ``(batch, time, hidden)`` for ``x (batch, time, features)`` (exercise 03.2's answer)."""
+    return rnn_forward(x, params, h0)[0]
+
+
+@register("03.2", "The forward loop over time", forward_reference)
+def check_forward(candidate):
+    x, params, h0 = _forward_case()
+    want = forward_reference(x, params, h0)
+    got = candidate(x, params, h0)
+    if isinstance(got, tuple):
+        raise Mismatch("return one array hs of shape (batch, time, hidden), not a tuple")
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape == want[:, -1].shape:
+        raise Mismatch(f"hs: expected every state, shape {want.shape}, got only the last one {got.shape}")
+    got = expect_shape("hs (batch, time, hidden)", got, want.shape)
+    restarted = np.stack([rnn_step(x[:, t], h0, params["W_xh"], params["W_hh"], params["b_h"])
+                          for t in range(x.shape[1])], axis=1)
+    if np.allclose(got, restarted, atol=1e-6):
+        raise Mismatch("hs: every step starts again from h0: carry the new state into the next step (h = h_t)")
+    shifted = np.concatenate([h0[:, None], want[:, :-1]], axis=1)
+    if np.allclose(got, shifted, atol=1e-6):
+        raise Mismatch("hs: off by one step: store h_t after computing it (hs[:, t] is the state after x_t)")
+    if np.allclose(got, forward_reference(x, params, np.zeros_like(h0)), atol=1e-6):
+        raise Mismatch("hs: the initial state h0 is ignored (you started from zeros)")
+    expect_close("hs", got, want, atol=1e-6)
+
+
+def fixed_cell(units: int):
+    """Exercise 03.3's answer: a correct cell, :class:`helpers.cells.MinimalRNNCell` (imported lazily)."""
+    from ..cells import MinimalRNNCell
+
+    return MinimalRNNCell(units)
+
+
+@register("03.3", "Fix the popular RNN cell", fixed_cell)
+def check_fixed_cell(candidate):
+    import keras
+
+    units, n_in = 4, 3
+    if not callable(candidate):
+        raise Mismatch(f"expected a cell class (a keras.layers.Layer subclass), got {type(candidate).__name__}")
+    cell = candidate(units)
+    if not isinstance(cell, keras.layers.Layer):
+        raise Mismatch(f"expected a subclass of keras.layers.Layer, got {type(cell).__name__}")
+    if getattr(cell, "state_size", None) != units:
+        raise Mismatch(f"state_size: expected {units} (the number of units), got {getattr(cell, 'state_size', None)!r}: "
+                       "keras.layers.RNN reads it to make the initial state")
+    keras.utils.set_random_seed(1)
+    reference = keras.layers.SimpleRNN(units, return_sequences=True, bias_initializer="random_normal")
+    reference.build((None, None, n_in))
+    layer = keras.layers.RNN(cell, return_sequences=True)
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3, 5, n_in)).astype("float32")
+    try:
+        layer.build((None, None, n_in))
+        names = {w.name.split("/")[-1].split(":")[0]: w for w in cell.weights}
+        missing = [n for n in ("W_xh", "W_hh", "b_h") if n not in names]
+        if missing:
+            raise Mismatch(f"weights: expected weights named W_xh, W_hh, b_h (add_weight(..., name=...)), "
+                           f"missing {missing}; found {sorted(names)}")
+        for name, value in zip(("W_xh", "W_hh", "b_h"), reference.get_weights()):
+            if tuple(names[name].shape) != value.shape:
+                raise Mismatch(f"weight {name}: expected shape {value.shape}, got {tuple(names[name].shape)}")
+            names[name].assign(value)
+        got = np.asarray(layer(x))
+    except (Mismatch, NotImplementedError):
+        raise
+    except Exception as error:
+        if "NotImplementedError" in type(error).__name__ or "write your code here" in str(error):
+            raise NotImplementedError(str(error)) from None
+        message = str(error).split("\n")[0][:160]
+        raise Mismatch(f"the cell fails inside keras.layers.RNN ({type(error).__name__}: {message}). "
+                       "Is `*` used where a matrix product (ops.matmul or @) is needed, or is the new state "
+                       "not returned as (output, [h])?") from None
+    want = np.asarray(reference(x))
+    W_xh, W_hh, b_h = reference.get_weights()
+    h0 = np.zeros((x.shape[0], units), dtype=np.float64)
+    variants = {
+        "tanh is missing: h = ops.tanh(...)": _loop(x, h0, lambda a: a, W_xh, W_hh, b_h),
+        "W_hh is transposed: for row vectors the step is ops.matmul(h_prev, W_hh)":
+            _loop(x, h0, np.tanh, W_xh, W_hh.T, b_h),
+        "the previous state is ignored: use states[0]": _loop(x, h0, np.tanh, W_xh, 0 * W_hh, b_h),
+    }
+    for hint, value in variants.items():
+        if got.shape == value.shape and np.allclose(got, value, atol=1e-4):
+            raise Mismatch(f"outputs: {hint}")
+    expect_close("outputs of keras.layers.RNN(your cell) vs SimpleRNN with the same weights", got, want, atol=1e-5)
+    stored = [name for name, value in vars(cell).items()
+              if not name.startswith("_") and name not in ("W_xh", "W_hh", "b_h")
+              and hasattr(value, "shape") and len(getattr(value, "shape", ())) >= 1
+              and not isinstance(value, keras.Variable)]
+    if stored:
+        raise Mismatch(f"the cell keeps state on the layer (self.{stored[0]}): keras.layers.RNN hands the state "
+                       "in through `states`; return the new state instead of storing it")
+    again = np.asarray(layer(x[::-1].copy()))
+    expect_close("outputs for a second, different batch (state must not leak between calls)",
+                 again, np.asarray(reference(x[::-1].copy())), atol=1e-5)
+
+
+
+def _loop(x, h, activation, W_xh, W_hh, b_h):
+    """A numpy loop over time with a chosen activation (to recognise classic mistakes)."""
+    out = []
+    for t in range(x.shape[1]):
+        h = activation(x[:, t] @ W_xh + h @ W_hh + b_h)
+        out.append(h)
+    return np.stack(out, axis=1)

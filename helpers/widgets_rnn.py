@@ -1,0 +1,181 @@
+"""Explorers for lessons 03-04: step through an unrolled RNN; see which steps feed the last gradient.
+
+Each explorer is a thin ipywidgets shell. The work is done by pure functions in this
+module (``unrolled_trace``, ``unrolled_figure``, ``contribution_figure``, ``graph_figure``)
+and in :mod:`helpers.numpy_rnn`; those are what the tests call.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import numpy_rnn, text
+from .validation import check_array, check_positive_int
+
+
+# ---- lesson 03: the unrolled computation ------------------------------------------------------
+
+def unrolled_trace(sentence: str, vocab: "text.Vocabulary", embedding, params: dict) -> dict:
+    """Run a sentence through an (embedding → RNN → softmax) model in numpy, keeping every step.
+
+    ``embedding (V, features)``; ``params`` as in :func:`helpers.numpy_rnn.rnn_forward` with
+    ``W_hy``/``b_y``. Returns ``{"tokens": [...], "x": (time, features), "h": (time, hidden),
+    "p": (time, outputs)}`` (softmax probabilities), for one sentence (batch of one).
+    """
+    tokens = text.tokenize(sentence) if isinstance(sentence, str) and sentence.strip() else []
+    if not tokens:
+        raise ValueError(f"argument 'sentence': expected at least one word, got {sentence!r}")
+    embedding = check_array("embedding", embedding, ndim=2, kind="float")
+    ids = vocab.encode(tokens)
+    x = embedding[ids][None]  # (1, time, features)
+    hs, ys = numpy_rnn.rnn_forward(x.astype(np.float64), params)
+    return {"tokens": tokens, "x": x[0], "h": hs[0], "p": numpy_rnn.softmax(ys[0])}
+
+
+def unrolled_figure(trace: dict, step: int, labels=None):
+    """Three heat-maps over time (x_t, h_t, p(y_t)) filled up to ``step``; the current column outlined."""
+    tokens = trace["tokens"]
+    time = len(tokens)
+    step = check_positive_int("step", step, minimum=0, maximum=time - 1)
+    fig, axes = plt.subplots(3, 1, figsize=(max(6.5, 0.5 * time + 2.5), 6.2), sharex=True,
+                             gridspec_kw={"height_ratios": [1, 1.4, 1]})
+    rows = [("x_t (input)", trace["x"], "coolwarm", (-1, 1)), ("h_t (state)", trace["h"], "coolwarm", (-1, 1)),
+            ("p(y_t) (output)", trace["p"], "viridis", (0, 1))]
+    for ax, (name, values, cmap, (low, high)) in zip(axes, rows):
+        shown = np.full(values.shape, np.nan)
+        shown[: step + 1] = values[: step + 1]
+        limit = max(float(np.max(np.abs(values))), 1e-9) if low < 0 else high  # signed rows: own scale
+        ax.imshow(shown.T, aspect="auto", cmap=cmap, vmin=-limit if low < 0 else low, vmax=limit,
+                  interpolation="nearest")
+        ax.add_patch(plt.Rectangle((step - 0.5, -0.5), 1, values.shape[1], fill=False, lw=2, color="black"))
+        ax.set_ylabel(name, fontsize=9)
+        ax.grid(False)
+        ax.set_yticks([])
+    if labels is not None:
+        axes[2].set_yticks(range(len(labels)), labels, fontsize=7)
+    axes[2].set_xticks(range(time), tokens, rotation=60, fontsize=8)
+    best = int(np.argmax(trace["p"][step]))
+    guess = labels[best] if labels is not None else best
+    axes[0].set_title(f"step {step}: read {tokens[step]!r}; best guess so far: {guess} "
+                      f"({trace['p'][step, best]:.0%})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def unrolled_stepper(vocab, embedding, params: dict, labels=None,
+                     sentence: str = "she grew up in lisbon . the train to work is often late . she speaks fluent"):
+    """Type a sentence, move the slider, watch x_t, h_t and y_t fill in step by step (lesson 03)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    box = widgets.Text(value=sentence, description="sentence", layout=widgets.Layout(width="95%"),
+                       continuous_update=False)
+    slider = widgets.IntSlider(value=0, min=0, max=max(len(text.tokenize(sentence)) - 1, 0),
+                               description="step t", continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(*_):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                trace = unrolled_trace(box.value, vocab, embedding, params)
+            except ValueError as error:
+                print(error)
+                return
+            slider.max = len(trace["tokens"]) - 1
+            fig = unrolled_figure(trace, min(slider.value, slider.max), labels)
+            display(fig)
+            plt.close(fig)
+
+    box.observe(redraw, "value")
+    slider.observe(redraw, "value")
+    redraw()
+    return widgets.VBox([box, slider, out])
+
+
+# ---- lesson 04: the graph across time and the gradient's reach --------------------------------
+
+def graph_figure(time: int = 4, highlight_loss: int | None = None):
+    """The unrolled graph x_t → h_t → y_t → L_t, h_{t-1} → h_t, summed into L; dashed arrows go back.
+
+    With ``highlight_loss=t`` the paths the gradient of ``L_t`` takes are drawn in red.
+    """
+    time = check_positive_int("time", time, maximum=12)
+    fig, ax = plt.subplots(figsize=(1.6 * time + 2, 3.6))
+    for t in range(time):
+        for y, name in ((0, f"$x_{t}$"), (1, f"$h_{t}$"), (2, f"$y_{t}$"), (3, f"$L_{t}$")):
+            ax.text(t, y, name, ha="center", va="center", fontsize=12,
+                    bbox={"boxstyle": "round", "fc": "#e8f0fb" if y != 3 else "#fde8e8", "ec": "#777"})
+        for y0 in (0, 1, 2):
+            ax.annotate("", (t, y0 + 0.72), (t, y0 + 0.28), arrowprops={"arrowstyle": "->", "color": "#555"})
+        if t > 0:
+            ax.annotate("", (t - 0.3, 1), (t - 0.7, 1), arrowprops={"arrowstyle": "->", "color": "#555"})
+        ax.annotate("", (time - 0.3 + 0.6, 3.9), (t + 0.2, 3.25),
+                    arrowprops={"arrowstyle": "->", "color": "#bbb", "lw": 0.8})
+        if highlight_loss is not None and t <= highlight_loss:
+            ax.annotate("", (t, 1.3), (highlight_loss, 2.7) if t == highlight_loss else (t + 0.7, 1.05),
+                        arrowprops={"arrowstyle": "->", "color": "crimson", "ls": "--", "lw": 1.5})
+    ax.text(time + 0.3, 4.0, "$L = \\sum_t L_t$", fontsize=12, ha="left", va="center")
+    ax.text(-0.9, 1, "$h_{init}$", ha="center", va="center", fontsize=11)
+    ax.annotate("", (-0.3, 1), (-0.7, 1), arrowprops={"arrowstyle": "->", "color": "#555"})
+    ax.set_xlim(-1.2, time + 1.3)
+    ax.set_ylim(-0.5, 4.4)
+    ax.axis("off")
+    ax.set_title("one set of weights (W_xh, W_hh, W_hy) used at every step", fontsize=10)
+    return fig
+
+
+def contribution_figure(values, truncate: int | None = None, ax=None, title: str = ""):
+    """Bars of each step's share of the last loss's gradient (``values (time,)``), truncation window shaded."""
+    values = check_array("values", values, ndim=1, kind="number")
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7.5, 3.2))
+    time = len(values)
+    total = values.sum()
+    share = values / total if total > 0 else values
+    ax.bar(range(time), share, color="#4c72b0")
+    if truncate is not None and truncate < time:
+        ax.axvspan(-0.5, time - truncate - 0.5, color="#dddddd", alpha=0.6, label=f"cut off by truncation (k={truncate})")
+        ax.legend(loc="upper left")
+    ax.set_xlabel("time step t (the loss is at the last step)")
+    ax.set_ylabel("share of ||dL_T/dW_hh||")
+    ax.set_xlim(-0.5, time - 0.5)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def contribution_values(time: int, radius: float, truncate: int | None = None, *, n_hidden: int = 16,
+                        seed: int = 0) -> np.ndarray:
+    """Per-step contributions to ``dL_T/dW_hh`` for a random RNN with ``W_hh`` of spectral ``radius`` (pure)."""
+    time = check_positive_int("time", time, minimum=2)
+    rng = np.random.default_rng(seed)
+    params = numpy_rnn.init_params(4, n_hidden, 4, seed=seed, radius=radius)
+    x = rng.normal(size=(8, time, 4))
+    targets = rng.integers(4, size=(8, time))
+    return numpy_rnn.contributions(x, targets, params, truncate=truncate)
+
+
+def contribution_explorer(time: int = 30):
+    """Sliders for the spectral radius of W_hh and the truncation window k (lesson 04)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    radius = widgets.FloatSlider(value=0.9, min=0.3, max=1.6, step=0.1, description="radius of W_hh",
+                                 continuous_update=False, style={"description_width": "initial"})
+    window = widgets.IntSlider(value=time, min=1, max=time, description="window k", continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(*_):
+        with out:
+            out.clear_output(wait=True)
+            k = None if window.value >= time else window.value
+            values = contribution_values(time, radius.value, k)
+            far = values[: time // 2].sum() / max(values.sum(), 1e-300)
+            fig = contribution_figure(values, k, title=f"radius {radius.value:.1f}: the first half of the "
+                                                       f"sequence gives {far:.1%} of the gradient")
+            display(fig)
+            plt.close(fig)
+
+    radius.observe(redraw, "value")
+    window.observe(redraw, "value")
+    redraw()
+    return widgets.VBox([widgets.HBox([radius, window]), out])
