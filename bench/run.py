@@ -4,6 +4,8 @@
     python -m bench.run solutions/03_*.ipynb     # some notebooks
     python -m bench.run --profiles fast --out /tmp/b.md
     REPEATS=3 python -m bench.run                # repeats per profile (default: fast 3, full 1)
+    python -m bench.run --save-full              # also write each full-profile run's outputs back into
+                                                 # solutions/ (what `make execute` does), saving a second pass
 
 Each run executes the notebook top to bottom with nbclient (outputs are not saved), with
 ``COURSE_PROFILE`` set to the profile and ``COURSE_METRICS_FILE`` to a fresh file that
@@ -131,7 +133,7 @@ def kernel_pid(client) -> int | None:
     return getattr(process, "pid", None)
 
 
-def run_once(path: Path, profile: str, workdir: Path) -> dict:
+def run_once(path: Path, profile: str, workdir: Path, save: bool = False) -> dict:
     """Execute one notebook once; returns seconds, peak_mib, metrics and error (None when it ran)."""
     import nbformat
     from nbclient import NotebookClient
@@ -151,6 +153,8 @@ def run_once(path: Path, profile: str, workdir: Path) -> dict:
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
         seconds = time.perf_counter() - start
         peak = sampler.stop()
+    if save and error is None:
+        nbformat.write(nb, path)
     return {"seconds": seconds, "peak_mib": peak / 2**20 if peak else None,
             "metrics": read_metrics(metrics_file), "error": error}
 
@@ -203,7 +207,7 @@ def machine(environ=os.environ) -> dict:
     return info
 
 
-def benchmark(notebooks: list[Path], profiles=PROFILES, log=print) -> dict:
+def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bool = False) -> dict:
     date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
@@ -212,7 +216,7 @@ def benchmark(notebooks: list[Path], profiles=PROFILES, log=print) -> dict:
             for profile in profiles:
                 runs = []
                 for attempt in range(repeats(profile)):
-                    result = run_once(path, profile, Path(workdir))
+                    result = run_once(path, profile, Path(workdir), save=save_full and profile == "full")
                     runs.append(result)
                     log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
                         f"peak {result['peak_mib'] or 0:.0f} MiB" + (f", {result['error']}" if result["error"] else ""))
@@ -230,13 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every solutions/NN_*.ipynb")
     parser.add_argument("--profiles", nargs="+", choices=PROFILES, default=list(PROFILES))
     parser.add_argument("--out", type=Path, default=OUTPUT)
+    parser.add_argument("--save-full", action="store_true",
+                        help="write the full-profile runs' outputs back into the solution notebooks")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or lesson_notebooks()
     if not notebooks:
         print(f"no lesson notebooks in {SOLUTIONS}")
         return 1
     repeats("fast")  # validate $REPEATS before spending minutes
-    bench = benchmark(notebooks, args.profiles)
+    bench = benchmark(notebooks, args.profiles, save_full=args.save_full)
     args.out.write_text(render(bench), encoding="utf-8")
     print(f"wrote {args.out}")
     failed = [stem for stem, row in bench["notebooks"].items() if any(r["status"] != "pass" for r in row.values())]
