@@ -126,7 +126,7 @@ def plot_norm_curves(curves: dict, *, title: str = "", ax=None, label: str = "sp
         fig = ax.figure
     for key, norms in curves.items():
         norms = check_array(f"curves[{key!r}]", norms, ndim=1, kind="number")
-        shown = np.clip(np.where(np.isfinite(norms), norms, 1e300), 1e-300, 1e300)
+        shown = np.clip(np.where(np.isfinite(norms), norms, 1e100), 1e-100, 1e100)
         ax.semilogy(np.arange(1, len(norms) + 1), shown, label=f"{label} {key}")
     ax.axhline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("steps back in time t")
