@@ -212,9 +212,13 @@ def plot_scorecard(card: dict, *, n_classes: int = N_CLASSES, title: str = "Long
     if not card:
         raise ValueError("argument 'card': expected at least one row, got an empty dict")
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    for trick, row in card.items():
+    markers, styles = "osD^v*", ["-", "--", "-.", ":"]
+    spread = max(card[next(iter(card))]) * 0.008 if card[next(iter(card))] else 0.0
+    for k, (trick, row) in enumerate(card.items()):
         gaps = sorted(row)
-        ax.plot(gaps, [row[g] for g in gaps], marker="o", label=trick)
+        shift = (k - (len(card) - 1) / 2) * spread                     # nudge sideways so equal lines stay visible
+        ax.plot([g + shift for g in gaps], [row[g] for g in gaps], marker=markers[k % len(markers)],
+                ls=styles[k % len(styles)], label=trick)
     ax.axhline(1 / n_classes, color="crimson", ls="--", lw=1, label=f"chance ({1 / n_classes:.1%})")
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("gap (distractors between the key and the question)")

@@ -50,19 +50,22 @@ def gate_view(weights, key: int, gap: int, *, distractor_seed: int = 0, n_units:
     """Gates and cell state of a trained LSTM on one long-gap sequence the student picks.
 
     ``weights`` = ``(kernel, recurrent_kernel, bias)`` (see :func:`helpers.lstm.lstm_layer_weights`).
-    Shows the ``n_units`` units whose cell state changes most. Returns the Figure.
+    Shows the ``n_units`` *memory units*: those whose cell state, just before the question mark, differs
+    most between the 8 possible keys (same distractors). Returns the Figure.
     """
     key = check_positive_int("key", key, minimum=0, maximum=n_classes - 1)
     gap = check_positive_int("gap", gap, minimum=0, maximum=500)
-    data = long_gap.make_long_gap(1, gap, n_classes=n_classes, n_distractors=n_distractors, seed=distractor_seed)
-    data.x[0, 0] = key
-    data.y[0] = key
-    _, c_seq, gates = lstm.lstm_forward(data.one_hot(), *weights)
-    c = c_seq[0]
-    units = np.argsort(-np.abs(c[-1] - c[0]))[:n_units]            # the units that moved most
-    tokens = [data.token_name(int(t)) for t in data.x[0]]
-    return lstm.plot_gates({k: v[0] for k, v in gates.items()}, c, tokens, units,
-                           title=f"key K{key}, gap {gap}: {len(units)} most active units")
+    n_units = check_positive_int("n_units", n_units)
+    data = long_gap.make_long_gap(n_classes, gap, n_classes=n_classes, n_distractors=n_distractors,
+                                  seed=distractor_seed)
+    data.x[:, 1:] = data.x[0, 1:]                                  # the same distractors for every key
+    data.x[:, 0] = data.y = np.arange(n_classes)                   # row k holds key k
+    _, c_seq, gates = lstm.lstm_forward(data.one_hot(), *weights)  # (keys, time, units)
+    spread = c_seq[:, -2].std(axis=0) if gap > 0 else c_seq[:, 0].std(axis=0)
+    units = np.argsort(-spread)[:n_units]                          # the units that remember the key
+    tokens = [data.token_name(int(t)) for t in data.x[key]]
+    return lstm.plot_gates({k: v[key] for k, v in gates.items()}, c_seq[key], tokens, units,
+                           title=f"key K{key}, gap {gap}: the {len(units)} units that differ most between keys")
 
 
 def gate_explorer(weights, *, max_gap: int = 80):
