@@ -18,7 +18,7 @@ Weights use Keras' layout, so they can be copied to and from ``keras.layers.LSTM
       ĥ = tanh(x W_h + b_h + r * (h U_h + b'_h))
       h_t = z * h_{t-1} + (1 - z) * ĥ
 
-  Keras' ``z`` is the share of the *old* state kept; many textbooks write
+  Keras' ``z`` is the share of the *old* state kept (as in Cho et al., 2014); many tutorials write
   ``h_t = (1 - z) h_{t-1} + z ĥ`` instead (their ``z`` is one minus Keras').
 
 Row vectors (``x @ kernel``), as in Keras. Shapes: ``x`` ``(batch, time, features)``.
