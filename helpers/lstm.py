@@ -1,0 +1,289 @@
+"""LSTM and GRU from scratch: numpy forward passes and Keras cells (lesson 06).
+
+Weights use Keras' layout, so they can be copied to and from ``keras.layers.LSTM`` / ``GRU``:
+
+* LSTM: ``kernel`` ``(features, 4 units)``, ``recurrent_kernel`` ``(units, 4 units)``, ``bias``
+  ``(4 units,)``; the four blocks are, in order, **i** (input / "store" gate), **f** (forget gate),
+  **c** (candidate cell, tanh) and **o** (output gate)::
+
+      i = σ(x W_i + h U_i + b_i)      f = σ(x W_f + h U_f + b_f)
+      g = tanh(x W_c + h U_c + b_c)   o = σ(x W_o + h U_o + b_o)
+      c_t = f * c_{t-1} + i * g       h_t = o * tanh(c_t)
+
+* GRU (``reset_after=True``, Keras' default): ``kernel`` ``(features, 3 units)``,
+  ``recurrent_kernel`` ``(units, 3 units)``, ``bias`` ``(2, 3 units)`` (input bias, recurrent
+  bias); blocks **z** (update), **r** (reset), **h** (candidate)::
+
+      z = σ(x W_z + h U_z + b_z + b'_z)      r = σ(x W_r + h U_r + b_r + b'_r)
+      ĥ = tanh(x W_h + b_h + r * (h U_h + b'_h))
+      h_t = z * h_{t-1} + (1 - z) * ĥ
+
+  Keras' ``z`` is the share of the *old* state kept (as in Cho et al., 2014); many tutorials write
+  ``h_t = (1 - z) h_{t-1} + z ĥ`` instead (their ``z`` is one minus Keras').
+
+Row vectors (``x @ kernel``), as in Keras. Shapes: ``x`` ``(batch, time, features)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import check_array, check_positive_int
+
+LSTM_GATES = ("i", "f", "c", "o")
+GRU_GATES = ("z", "r", "h")
+
+
+def sigmoid(a):
+    """The logistic function, elementwise."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=np.float64)))
+
+
+def _check_lstm_weights(kernel, recurrent_kernel, bias, features=None):
+    kernel = check_array("kernel", kernel, ndim=2, kind="number")
+    units = kernel.shape[1] // 4
+    if kernel.shape[1] != 4 * units or units == 0:
+        raise ValueError(f"argument 'kernel': expected shape (features, 4 * units), got {kernel.shape}")
+    if features is not None and kernel.shape[0] != features:
+        raise ValueError(f"argument 'kernel': expected shape ({features}, {4 * units}) for {features} input "
+                         f"features, got {kernel.shape}")
+    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, shape=(units, 4 * units),
+                                   dims=("units", "4 units"), kind="number")
+    bias = check_array("bias", bias, shape=(4 * units,), dims=("4 units",), kind="number")
+    return kernel, recurrent_kernel, bias, units
+
+
+def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+    """One LSTM step: ``x_t`` ``(batch, features)``, ``h_prev``, ``c_prev`` ``(batch, units)`` → ``(h_t, c_t)``.
+
+    Reference for exercise 06.1 (gate order i, f, c, o as in Keras).
+    """
+    x_t = check_array("x_t", x_t, ndim=2, dims=("batch", "features"), kind="number")
+    kernel, recurrent_kernel, bias, units = _check_lstm_weights(kernel, recurrent_kernel, bias, x_t.shape[1])
+    h_prev = check_array("h_prev", h_prev, shape=(len(x_t), units), dims=("batch", "units"), kind="number")
+    c_prev = check_array("c_prev", c_prev, shape=(len(x_t), units), dims=("batch", "units"), kind="number")
+    h, c, _ = _lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, units)
+    return h, c
+
+
+def _lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, units):
+    z = x_t @ kernel + h_prev @ recurrent_kernel + bias            # (batch, 4 units)
+    i = sigmoid(z[:, :units])                                      # store gate
+    f = sigmoid(z[:, units:2 * units])                             # forget gate
+    g = np.tanh(z[:, 2 * units:3 * units])                         # candidate values
+    o = sigmoid(z[:, 3 * units:])                                  # output gate
+    c = f * c_prev + i * g                                         # the cell-state highway
+    h = o * np.tanh(c)
+    return h, c, {"i": i, "f": f, "c": g, "o": o}
+
+
+def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None):
+    """Run an LSTM over ``x`` ``(batch, time, features)``.
+
+    Returns ``(h_seq, c_seq, gates)``: hidden and cell states ``(batch, time, units)`` and
+    ``gates = {"i", "f", "c", "o": (batch, time, units)}`` (``"c"`` is the candidate ``g``).
+    """
+    x = check_array("x", x, ndim=3, dims=("batch", "time", "features"), kind="number").astype(np.float64)
+    kernel, recurrent_kernel, bias, units = _check_lstm_weights(kernel, recurrent_kernel, bias, x.shape[2])
+    batch, time, _ = x.shape
+    h = np.zeros((batch, units)) if h0 is None else check_array("h0", h0, shape=(batch, units), kind="number")
+    c = np.zeros((batch, units)) if c0 is None else check_array("c0", c0, shape=(batch, units), kind="number")
+    hs, cs, gates = [], [], {k: [] for k in LSTM_GATES}
+    for t in range(time):
+        h, c, step_gates = _lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias, units)
+        hs.append(h)
+        cs.append(c)
+        for k in LSTM_GATES:
+            gates[k].append(step_gates[k])
+    stack = lambda seq: np.stack(seq, axis=1)  # noqa: E731  list of (batch, units) -> (batch, time, units)
+    return stack(hs), stack(cs), {k: stack(v) for k, v in gates.items()}
+
+
+def _check_gru_weights(kernel, recurrent_kernel, bias, features=None):
+    kernel = check_array("kernel", kernel, ndim=2, kind="number")
+    units = kernel.shape[1] // 3
+    if kernel.shape[1] != 3 * units or units == 0:
+        raise ValueError(f"argument 'kernel': expected shape (features, 3 * units), got {kernel.shape}")
+    if features is not None and kernel.shape[0] != features:
+        raise ValueError(f"argument 'kernel': expected shape ({features}, {3 * units}) for {features} input "
+                         f"features, got {kernel.shape}")
+    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, shape=(units, 3 * units),
+                                   dims=("units", "3 units"), kind="number")
+    bias = check_array("bias", bias, shape=(2, 3 * units), dims=("2", "3 units"), kind="number")
+    return kernel, recurrent_kernel, bias, units
+
+
+def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """One GRU step (Keras, ``reset_after=True``): ``x_t`` ``(batch, features)``, ``h_prev`` ``(batch, units)`` → ``h_t``.
+
+    Reference for exercise 06.2.
+    """
+    x_t = check_array("x_t", x_t, ndim=2, dims=("batch", "features"), kind="number")
+    kernel, recurrent_kernel, bias, units = _check_gru_weights(kernel, recurrent_kernel, bias, x_t.shape[1])
+    h_prev = check_array("h_prev", h_prev, shape=(len(x_t), units), dims=("batch", "units"), kind="number")
+    return _gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, units)[0]
+
+
+def _gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, units):
+    xw = x_t @ kernel + bias[0]                                    # (batch, 3 units)
+    hu = h_prev @ recurrent_kernel + bias[1]                       # (batch, 3 units)
+    z = sigmoid(xw[:, :units] + hu[:, :units])                     # update gate: share of the old state kept
+    r = sigmoid(xw[:, units:2 * units] + hu[:, units:2 * units])   # reset gate
+    candidate = np.tanh(xw[:, 2 * units:] + r * hu[:, 2 * units:])  # reset applied after the matrix product
+    h = z * h_prev + (1.0 - z) * candidate
+    return h, {"z": z, "r": r, "h": candidate}
+
+
+def gru_forward(x, kernel, recurrent_kernel, bias, h0=None):
+    """Run a GRU over ``x`` ``(batch, time, features)``; returns ``(h_seq (batch, time, units), gates)``."""
+    x = check_array("x", x, ndim=3, dims=("batch", "time", "features"), kind="number").astype(np.float64)
+    kernel, recurrent_kernel, bias, units = _check_gru_weights(kernel, recurrent_kernel, bias, x.shape[2])
+    batch, time, _ = x.shape
+    h = np.zeros((batch, units)) if h0 is None else check_array("h0", h0, shape=(batch, units), kind="number")
+    hs, gates = [], {k: [] for k in GRU_GATES}
+    for t in range(time):
+        h, step_gates = _gru_step(x[:, t], h, kernel, recurrent_kernel, bias, units)
+        hs.append(h)
+        for k in GRU_GATES:
+            gates[k].append(step_gates[k])
+    return np.stack(hs, axis=1), {k: np.stack(v, axis=1) for k, v in gates.items()}
+
+
+# ---- Keras cells -------------------------------------------------------------------------------------
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def make_lstm_cell(units: int):
+    """A from-scratch LSTM cell for ``keras.layers.RNN(cell)``, weight-compatible with ``keras.layers.LSTM``.
+
+    Defined in a function so that ``import helpers.lstm`` does not import Keras.
+    """
+    return _cell_classes()[0](check_positive_int("units", units))
+
+
+def make_gru_cell(units: int):
+    """A from-scratch GRU cell (``reset_after=True``) for ``keras.layers.RNN(cell)``, weight-compatible with ``keras.layers.GRU``."""
+    return _cell_classes()[1](check_positive_int("units", units))
+
+
+_CLASSES = None
+
+
+def _cell_classes():
+    global _CLASSES
+    if _CLASSES is not None:
+        return _CLASSES
+    keras = _keras()
+    ops = keras.ops
+
+    class ScratchLSTMCell(keras.layers.Layer):
+        """``h_t, c_t = LSTM(x_t, h_{t-1}, c_{t-1})`` with gate order i, f, c, o (lesson 06)."""
+
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.state_size = [units, units]
+            self.output_size = units
+
+        def build(self, input_shape):
+            features = input_shape[-1]
+            self.kernel = self.add_weight(shape=(features, 4 * self.units), initializer="glorot_uniform", name="kernel")
+            self.recurrent_kernel = self.add_weight(shape=(self.units, 4 * self.units), initializer="orthogonal",
+                                                    name="recurrent_kernel")
+            forget_one = np.zeros(4 * self.units, dtype="float32")
+            forget_one[self.units:2 * self.units] = 1.0       # forget-gate bias 1: remember by default
+            self.bias = self.add_weight(shape=(4 * self.units,), name="bias",
+                                        initializer=keras.initializers.Constant(forget_one))
+
+        def call(self, inputs, states):
+            h_prev, c_prev = states
+            z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel) + self.bias
+            i, f, g, o = ops.split(z, 4, axis=-1)
+            c = ops.sigmoid(f) * c_prev + ops.sigmoid(i) * ops.tanh(g)
+            h = ops.sigmoid(o) * ops.tanh(c)
+            return h, [h, c]
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    class ScratchGRUCell(keras.layers.Layer):
+        """``h_t = GRU(x_t, h_{t-1})``, Keras convention (``reset_after=True``, z keeps the old state)."""
+
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.state_size = units
+            self.output_size = units
+
+        def build(self, input_shape):
+            features = input_shape[-1]
+            self.kernel = self.add_weight(shape=(features, 3 * self.units), initializer="glorot_uniform", name="kernel")
+            self.recurrent_kernel = self.add_weight(shape=(self.units, 3 * self.units), initializer="orthogonal",
+                                                    name="recurrent_kernel")
+            self.bias = self.add_weight(shape=(2, 3 * self.units), initializer="zeros", name="bias")
+
+        def call(self, inputs, states):
+            h_prev = states[0] if isinstance(states, (list, tuple)) else states
+            xw = ops.matmul(inputs, self.kernel) + self.bias[0]
+            hu = ops.matmul(h_prev, self.recurrent_kernel) + self.bias[1]
+            x_z, x_r, x_h = ops.split(xw, 3, axis=-1)
+            h_z, h_r, h_h = ops.split(hu, 3, axis=-1)
+            z = ops.sigmoid(x_z + h_z)
+            r = ops.sigmoid(x_r + h_r)
+            candidate = ops.tanh(x_h + r * h_h)
+            h = z * h_prev + (1.0 - z) * candidate
+            return h, [h]
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    _CLASSES = (ScratchLSTMCell, ScratchGRUCell)
+    return _CLASSES
+
+
+# ---- looking inside a trained model ----------------------------------------------------------------
+
+def lstm_layer_weights(model):
+    """``(kernel, recurrent_kernel, bias)`` of the first LSTM layer in a Keras ``model``."""
+    keras = _keras()
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.LSTM):
+            return tuple(np.asarray(w) for w in layer.get_weights())
+    raise ValueError("argument 'model': expected a model with a keras.layers.LSTM layer, found none")
+
+
+def plot_gates(gates: dict, c_seq, tokens, units=None, *, title: str = ""):
+    """Forget, input and output gates and the cell state over time for one sequence (pure: data in, Figure out).
+
+    ``gates`` from :func:`lstm_forward` for one row (``(time, units)`` each), ``c_seq`` ``(time, units)``,
+    ``tokens`` the ``time`` labels, ``units`` the unit indices to show (default: all).
+    """
+    import matplotlib.pyplot as plt
+
+    c_seq = check_array("c_seq", c_seq, ndim=2, dims=("time", "units"), kind="number")
+    if len(tokens) != c_seq.shape[0]:
+        raise ValueError(f"argument 'tokens': expected {c_seq.shape[0]} labels (one per step), got {len(tokens)}")
+    units = np.arange(c_seq.shape[1]) if units is None else np.asarray(units)
+    panels = [("forget gate f", gates["f"], "viridis", (0, 1)), ("input (store) gate i", gates["i"], "viridis", (0, 1)),
+              ("output gate o", gates["o"], "viridis", (0, 1)), ("cell state c", c_seq, "RdBu_r", None)]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(min(14, 2.5 + 0.2 * len(tokens)), 1.1 * len(units) * 0.12 * 4 + 5),
+                             sharex=True)
+    for ax, (name, values, cmap, limits) in zip(axes, panels):
+        values = np.asarray(values)[:, units].T                   # (units shown, time)
+        if limits is None:
+            bound = max(float(np.abs(values).max()), 1e-6)
+            limits = (-bound, bound)
+        image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=limits[0], vmax=limits[1], interpolation="nearest")
+        ax.set_ylabel(name, fontsize=8)
+        ax.set_yticks([])
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, fraction=0.02, pad=0.01)
+    step = max(1, len(tokens) // 30)
+    axes[-1].set_xticks(range(0, len(tokens), step), [tokens[i] for i in range(0, len(tokens), step)],
+                        rotation=90, fontsize=7)
+    axes[0].set_title(title)
+    fig.tight_layout()
+    return fig
