@@ -12,12 +12,6 @@ def test_ids_registered():
     assert {"03.1", "03.2", "03.3"} <= set(exercises.ids())
 
 
-@pytest.mark.parametrize("exercise_id", ["03.1", "03.2", "03.3"])
-def test_reference_passes(exercise_id):
-    passed, message = exercises.evaluate(exercise_id, exercises.get(exercise_id).reference)
-    assert passed, message
-
-
 # ---- 03.1 one step ----------------------------------------------------------------------------
 WRONG_STEPS = {
     "tanh": lambda x, h, W_xh, W_hh, b: x @ W_xh + h @ W_hh + b,

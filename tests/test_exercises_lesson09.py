@@ -10,12 +10,6 @@ def test_lesson09_exercises_are_registered():
     assert {"09.1", "09.2", "09.3"} <= set(exercises.ids())
 
 
-@pytest.mark.parametrize("exercise_id", ["09.1", "09.2", "09.3"])
-def test_reference_passes(exercise_id):
-    passed, message = exercises.evaluate(exercise_id, exercises.get(exercise_id).reference)
-    assert passed, message
-
-
 def test_unattempted_stub_is_reported():
     def stub(*args):
         raise NotImplementedError("Exercise 09.1: write your code here")
