@@ -31,7 +31,7 @@ def test_slides_metadata(path):
     nb = nbformat.read(path, as_version=4)
     types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
     assert all(types), f"{path.name}: every cell needs slideshow.slide_type"
-    assert types.count("slide") >= 8, f"{path.name}: at least 8 slides"
+    assert types.count("slide") + types.count("subslide") >= 8, f"{path.name}: at least 8 slides"
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert "helpers.setup()" in first_code.source and first_code.metadata["slideshow"]["slide_type"] == "skip"
     assert "summary" in " ".join(c.source.lower() for c in nb.cells if c.cell_type == "markdown")
