@@ -61,7 +61,8 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
                 status.value = f"<b style='color:#b00'>cannot read this date:</b> {result['error']}"
                 return
             valid = _is_valid_iso(result["output"])
-            status.value = (f"<b>{result['text']}</b> → <b>{result['output']}</b> "
+            decoder = "greedy" if beam.value == 1 else f"beam search, width {beam.value}"
+            status.value = (f"{decoder}: <b>{result['text']}</b> → <b>{result['output']}</b> "
                             f"({'a real date' if valid else 'not a valid date'}; "
                             f"length-normalised log-probability {result['score']:.3f})")
             if result["weights"] is not None:
