@@ -30,7 +30,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.table import BUDGETS, PROFILES, render
+from bench.table import PROFILES, budget, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -159,7 +159,7 @@ def run_once(path: Path, profile: str, workdir: Path, save: bool = False) -> dic
             "metrics": read_metrics(metrics_file), "error": error}
 
 
-def summarize(runs: list[dict], profile: str) -> tuple[dict, dict]:
+def summarize(runs: list[dict], profile: str, stem: str = "") -> tuple[dict, dict]:
     """Medians over repeated runs: ({seconds, peak_mib, status}, {metric: {value, unit}})."""
     errors = [r["error"] for r in runs if r.get("error")]
     seconds = statistics.median(r["seconds"] for r in runs)
@@ -167,7 +167,7 @@ def summarize(runs: list[dict], profile: str) -> tuple[dict, dict]:
     if errors:
         status = f"error ({errors[0][:80]})"
     else:
-        status = "pass" if seconds <= BUDGETS[profile] else "FAIL"
+        status = "pass" if seconds <= budget(stem, profile) else "FAIL"
     metrics: dict[str, dict] = {}
     for name in dict.fromkeys(n for r in runs for n in r["metrics"]):
         values = [r["metrics"][name]["value"] for r in runs if name in r["metrics"]]
@@ -220,7 +220,7 @@ def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bo
                     runs.append(result)
                     log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
                         f"peak {result['peak_mib'] or 0:.0f} MiB" + (f", {result['error']}" if result["error"] else ""))
-                row[profile], metrics = summarize(runs, profile)
+                row[profile], metrics = summarize(runs, profile, path.stem)
                 for name, value in metrics.items():
                     named.setdefault(name, {"unit": value["unit"]})[profile] = value["value"]
             bench["notebooks"][path.stem] = row
@@ -243,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     repeats("fast")  # validate $REPEATS before spending minutes
     bench = benchmark(notebooks, args.profiles, save_full=args.save_full)
+    from bench import widgets
+
+    bench["widgets"] = widgets.measure()
     args.out.write_text(render(bench), encoding="utf-8")
     print(f"wrote {args.out}")
     failed = [stem for stem, row in bench["notebooks"].items() if any(r["status"] != "pass" for r in row.values())]

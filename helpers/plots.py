@@ -68,11 +68,11 @@ def window_view(tokens, window: int, *, ax=None, title: str = ""):
     """Draw a sentence as boxes and highlight the last ``window`` tokens (what a fixed window sees)."""
     fig, ax = _axes(ax, figsize=(max(6, 0.62 * len(tokens)), 1.4))
     n = len(tokens)
+    colours = ["#4c9be8" if i >= n - window else "#e6e6e6" for i in range(n)]
+    ax.bar(np.arange(n) + 0.5, 0.8, width=0.9, bottom=0.1, color=colours)  # one box per token
     for i, token in enumerate(tokens):
-        seen = i >= n - window
-        ax.add_patch(matplotlib.patches.FancyBboxPatch((i + 0.05, 0.1), 0.9, 0.8, boxstyle="round,pad=0.02",
-                     color="#4c9be8" if seen else "#e6e6e6"))
-        ax.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9, color="white" if seen else "#555")
+        ax.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9,
+                color="white" if i >= n - window else "#555")
     ax.set_xlim(0, n + 1.2)
     ax.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=11, weight="bold")
     ax.set_ylim(0, 1)
@@ -103,26 +103,60 @@ def _axes(ax, figsize=None):
     return fig, ax
 
 
+class WindowPanel:
+    """Lesson 01's explorer figure, built once and updated in place (a redraw then costs one render).
+
+    Top: the sentence as boxes, the last ``window`` highlighted (what a fixed window sees).
+    Bottom: measured accuracy for each window size, the current one marked.
+    """
+
+    def __init__(self, tokens, accuracies: dict, *, chance: float | None = None):
+        if not accuracies:
+            raise ValueError("argument 'accuracies': expected at least one {window: accuracy} entry, got none")
+        self.tokens, self.accuracies = list(tokens), dict(accuracies)
+        n = len(self.tokens)
+        self.fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.5 * n), 4.0),
+                                               gridspec_kw={"height_ratios": [1, 2.2]})
+        self.boxes = top.bar(np.arange(n) + 0.5, 0.8, width=0.9, bottom=0.1, color="#e6e6e6")
+        self.labels = [top.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9)
+                       for i, token in enumerate(self.tokens)]
+        top.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=11, weight="bold")
+        top.set_xlim(0, n + 1.2)
+        top.set_ylim(0, 1)
+        top.axis("off")
+        self.title = top.set_title("", fontsize=10)
+        sizes = sorted(self.accuracies)
+        bottom.plot(sizes, [self.accuracies[k] for k in sizes], marker="o", color="#4c9be8")
+        (self.marker,) = bottom.plot([], [], marker="o", ms=12, color="crimson", ls="")
+        self.note = bottom.annotate("", (0, 0), xytext=(8, -14), textcoords="offset points",
+                                    color="crimson", weight="bold")
+        if chance is not None:
+            bottom.axhline(chance, color="grey", ls="--", lw=1, label=f"chance {chance:.0%}")
+            bottom.legend(loc="lower right")
+        bottom.set_xlabel("window size (words)")
+        bottom.set_ylabel("test accuracy")
+        bottom.set_ylim(0, 1.05)
+        self.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.13, hspace=0.45)
+
+    def update(self, window: int):
+        """Highlight the last ``window`` tokens and mark that window's accuracy; returns the Figure."""
+        n = len(self.tokens)
+        for i, (box, label) in enumerate(zip(self.boxes, self.labels)):
+            seen = i >= n - window
+            box.set_color("#4c9be8" if seen else "#e6e6e6")
+            label.set_color("white" if seen else "#555")
+        self.title.set_text(f"a window of {window} word{'s' * (window > 1)} sees only the blue boxes")
+        if window in self.accuracies:
+            value = self.accuracies[window]
+            self.marker.set_data([window], [value])
+            self.note.xy = (window, value)
+            self.note.set_text(f"{value:.0%}")
+        return self.fig
+
+
 def window_panel(tokens, window: int, accuracies: dict, *, chance: float | None = None):
     """Lesson 01: what a window of ``window`` words sees (top) and the accuracy of each window size (bottom)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.55 * len(tokens)), 4.2),
-                                      gridspec_kw={"height_ratios": [1, 2.2]})
-    window_view(tokens, window, ax=top, title=f"a window of {window} word{'s' * (window > 1)} sees only the blue boxes")
-    sizes = sorted(accuracies)
-    values = [accuracies[s] for s in sizes]
-    bottom.plot(sizes, values, marker="o", color="#4c9be8")
-    if window in accuracies:
-        bottom.plot([window], [accuracies[window]], marker="o", ms=12, color="crimson")
-        bottom.annotate(f"{accuracies[window]:.0%}", (window, accuracies[window]), xytext=(8, -14),
-                        textcoords="offset points", color="crimson", weight="bold")
-    if chance is not None:
-        bottom.axhline(chance, color="grey", ls="--", lw=1, label=f"chance {chance:.0%}")
-        bottom.legend(loc="lower right")
-    bottom.set_xlabel("window size (words)")
-    bottom.set_ylabel("test accuracy")
-    bottom.set_ylim(0, 1.05)
-    fig.tight_layout()
-    return fig
+    return WindowPanel(tokens, accuracies, chance=chance).update(window)
 
 
 def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
@@ -144,7 +178,7 @@ def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
     ax.set_title("identical bags of words: the model cannot tell them apart" if same
                  else "different bags of words", color="crimson" if same else "black")
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.3)  # fixed: tight_layout costs a draw
     return fig
 
 
@@ -159,5 +193,5 @@ def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh")
     ax.set_title(f"{activation}({weight:g} · x + {bias:g})")
     ax.set_xlabel("x")
     ax.set_ylim(-1.2, 3.2 if activation == "relu" else 1.2)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.17)
     return fig

@@ -38,16 +38,19 @@ def activation_explorer() -> W.Widget:
 
 def window_explorer(sentence: str, accuracies: dict, chance: float | None = None) -> W.Widget:
     """Lesson 01: a slider over the measured window sizes; shows what the window sees and its accuracy."""
-    tokens = text.tokenize(sentence)
+    panel = plots.WindowPanel(text.tokenize(sentence), accuracies, chance=chance)  # built once, updated in place
     sizes = sorted(accuracies)
     slider = W.SelectionSlider(options=sizes, value=sizes[0], description="window", continuous_update=False)
     output = W.Output()
 
     def update(_=None):
-        _redraw(output, lambda: plots.window_panel(tokens, slider.value, accuracies, chance=chance))
+        with output:
+            output.clear_output(wait=True)
+            display(panel.update(slider.value))
 
     slider.observe(update, names="value")
     update()
+    plt.close(panel.fig)  # shown through the Output widget only, not again at the end of the cell
     return W.VBox([slider, output])
 
 

@@ -43,10 +43,23 @@ def _spy(monkeypatch, name):
 
 
 def test_window_explorer_redraws_on_slider_move(monkeypatch):
-    calls = _spy(monkeypatch, "window_panel")
+    calls = []
+    real = plots.WindowPanel.update
+    monkeypatch.setattr(plots.WindowPanel, "update", lambda self, w: calls.append(w) or real(self, w))
     box = widgets.window_explorer("a b c d e", {1: 0.1, 2: 0.5})
     box.children[0].value = 2
-    assert [c[0][1] for c in calls] == [1, 2]
+    assert calls == [1, 2]
+
+
+def test_window_panel_updates_in_place():
+    panel = plots.WindowPanel("a b c".split(), {1: 0.2, 3: 0.9})
+    panel.update(1)
+    colours = [b.get_facecolor() for b in panel.boxes]
+    assert colours[0] != colours[2] and panel.note.get_text() == "20%"
+    panel.update(3)
+    assert len({b.get_facecolor() for b in panel.boxes}) == 1 and panel.note.get_text() == "90%"
+    with pytest.raises(ValueError, match="'accuracies'"):
+        plots.WindowPanel(["a"], {})
 
 
 def test_bag_explorer_redraws_and_survives_empty_text(monkeypatch):
