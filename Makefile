@@ -36,14 +36,14 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=300 $(PYTEST_ARGS)
+		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest solutions notebooks --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=300 $(PYTEST_ARGS)
+		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
 
 student: $(STAMP)
 	$(BIN)/python -m tools.nbtool student
