@@ -38,18 +38,23 @@ def sigmoid(a):
     return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=np.float64)))
 
 
-def _check_lstm_weights(kernel, recurrent_kernel, bias, features=None):
+def _check_gate_weights(kernel, recurrent_kernel, bias, n_gates: int, bias_shape, bias_dims, features=None):
+    """Check Keras-layout weights of a gated cell with ``n_gates`` blocks; returns them and ``units``."""
     kernel = check_array("kernel", kernel, ndim=2, kind="number")
-    units = kernel.shape[1] // 4
-    if kernel.shape[1] != 4 * units or units == 0:
-        raise ValueError(f"argument 'kernel': expected shape (features, 4 * units), got {kernel.shape}")
+    units = kernel.shape[1] // n_gates
+    if kernel.shape[1] != n_gates * units or units == 0:
+        raise ValueError(f"argument 'kernel': expected shape (features, {n_gates} * units), got {kernel.shape}")
     if features is not None and kernel.shape[0] != features:
-        raise ValueError(f"argument 'kernel': expected shape ({features}, {4 * units}) for {features} input "
+        raise ValueError(f"argument 'kernel': expected shape ({features}, {n_gates * units}) for {features} input "
                          f"features, got {kernel.shape}")
-    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, shape=(units, 4 * units),
-                                   dims=("units", "4 units"), kind="number")
-    bias = check_array("bias", bias, shape=(4 * units,), dims=("4 units",), kind="number")
+    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, shape=(units, n_gates * units),
+                                   dims=("units", f"{n_gates} units"), kind="number")
+    bias = check_array("bias", bias, shape=bias_shape(units), dims=bias_dims, kind="number")
     return kernel, recurrent_kernel, bias, units
+
+
+def _check_lstm_weights(kernel, recurrent_kernel, bias, features=None):
+    return _check_gate_weights(kernel, recurrent_kernel, bias, 4, lambda u: (4 * u,), ("4 units",), features)
 
 
 def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
@@ -99,17 +104,8 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None):
 
 
 def _check_gru_weights(kernel, recurrent_kernel, bias, features=None):
-    kernel = check_array("kernel", kernel, ndim=2, kind="number")
-    units = kernel.shape[1] // 3
-    if kernel.shape[1] != 3 * units or units == 0:
-        raise ValueError(f"argument 'kernel': expected shape (features, 3 * units), got {kernel.shape}")
-    if features is not None and kernel.shape[0] != features:
-        raise ValueError(f"argument 'kernel': expected shape ({features}, {3 * units}) for {features} input "
-                         f"features, got {kernel.shape}")
-    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, shape=(units, 3 * units),
-                                   dims=("units", "3 units"), kind="number")
-    bias = check_array("bias", bias, shape=(2, 3 * units), dims=("2", "3 units"), kind="number")
-    return kernel, recurrent_kernel, bias, units
+    # Keras' GRU with reset_after=True keeps two bias rows: input-side and recurrent-side
+    return _check_gate_weights(kernel, recurrent_kernel, bias, 3, lambda u: (2, 3 * u), ("2", "3 units"), features)
 
 
 def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):

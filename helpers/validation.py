@@ -59,7 +59,7 @@ def _describe(shape, dims) -> str:
     for i, s in enumerate(shape):
         label = dims[i] if dims is not None and i < len(dims) else "any"
         parts.append(str(s) if s is not None else label)
-    return "(" + ", ".join(parts) + ")"
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 def check_positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = None) -> int:
