@@ -4,14 +4,13 @@ Every lesson's figures live here so widgets can redraw them and tests can call t
 """
 from __future__ import annotations
 
-import matplotlib
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .validation import check_array
 
-__all__ = ["loss_curve", "bar_scores", "scorecard_plot", "window_view", "heatmap"]
+__all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
+           "bag_comparison", "activation_curve"]
 
 
 def loss_curve(history: dict, ax=None, title: str = "training"):
@@ -61,23 +60,6 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
             text = "—" if np.isnan(values[i, j]) else f"{values[i, j]:.0%}"
             ax.text(j, i, text, ha="center", va="center", fontsize=10)
     ax.set_title(title)
-    return fig
-
-
-def window_view(tokens, window: int, *, ax=None, title: str = ""):
-    """Draw a sentence as boxes and highlight the last ``window`` tokens (what a fixed window sees)."""
-    fig, ax = _axes(ax, figsize=(max(6, 0.62 * len(tokens)), 1.4))
-    n = len(tokens)
-    colours = ["#4c9be8" if i >= n - window else "#e6e6e6" for i in range(n)]
-    ax.bar(np.arange(n) + 0.5, 0.8, width=0.9, bottom=0.1, color=colours)  # one box per token
-    for i, token in enumerate(tokens):
-        ax.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9,
-                color="white" if i >= n - window else "#555")
-    ax.set_xlim(0, n + 1.2)
-    ax.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=11, weight="bold")
-    ax.set_ylim(0, 1)
-    ax.axis("off")
-    ax.set_title(title, fontsize=10)
     return fig
 
 
