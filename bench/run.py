@@ -159,6 +159,20 @@ def run_once(path: Path, profile: str, workdir: Path, save: bool = False) -> dic
             "metrics": read_metrics(metrics_file), "error": error}
 
 
+def merge_metrics(named: dict, profile: str, metrics: dict) -> dict:
+    """Add one profile's ``{name: {"value", "unit"}}`` to a notebook's ``{name: {"unit", profile: value}}``.
+
+    A unit may name a count ("share of 64 tunes"), so the full profile's unit wins: it is the run the
+    quality targets judge and the one whose count the unit should state.
+    """
+    for name, value in metrics.items():
+        entry = named.setdefault(name, {"unit": value["unit"]})
+        entry[profile] = value["value"]
+        if profile == "full":
+            entry["unit"] = value["unit"]
+    return named
+
+
 def summarize(runs: list[dict], profile: str, stem: str = "") -> tuple[dict, dict]:
     """Medians over repeated runs: ({seconds, peak_mib, status}, {metric: {value, unit}})."""
     errors = [r["error"] for r in runs if r.get("error")]
@@ -221,8 +235,7 @@ def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bo
                     log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
                         f"peak {result['peak_mib'] or 0:.0f} MiB" + (f", {result['error']}" if result["error"] else ""))
                 row[profile], metrics = summarize(runs, profile, path.stem)
-                for name, value in metrics.items():
-                    named.setdefault(name, {"unit": value["unit"]})[profile] = value["value"]
+                merge_metrics(named, profile, metrics)
             bench["notebooks"][path.stem] = row
             if named:
                 bench["metrics"][path.stem] = named

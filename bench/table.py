@@ -21,6 +21,47 @@ BUDGET_OVERRIDES = {"07_music_generation": {"full": 180.0}}
 def budget(stem: str, profile: str) -> float:
     """The wall-time budget (seconds) of notebook ``stem`` in ``profile``."""
     return BUDGET_OVERRIDES.get(stem, {}).get(profile, BUDGETS[profile])
+
+# Quality targets from the issues, checked against the full-profile metrics: (metric, comparison, value).
+TARGETS = [
+    ("02 bag of words, minimal pairs accuracy", "==", 0.5),
+    ("03 numpy loop vs SimpleRNN max |diff|", "<=", 1e-5),
+    ("03 RNN(cell) vs SimpleRNN max |diff|", "<=", 1e-5),
+    ("03 simple RNN: long-term dependency", ">=", 95.0),
+    ("03 simple RNN: word order", ">=", 95.0),
+    ("04 BPTT vs central differences, max relative error", "<=", 1e-6),
+    ("04 BPTT vs tf.GradientTape, max relative error", "<=", 1e-6),
+    ("05 long-gap accuracy, tanh, small random init, gap 50", "<=", 0.2),
+    ("06 LSTM numpy max abs diff vs keras.layers.LSTM", "<=", 1e-5),
+    ("06 GRU numpy max abs diff vs keras.layers.GRU", "<=", 1e-5),
+    ("06 long-gap accuracy at gap 50, LSTM (gated)", ">=", 0.95),
+    ("07 training time", "<=", 150.0),
+    ("07 held-out bits per character", "<=", 1.8),
+    ("07 playable rate (generated)", ">=", 0.8),
+    ("07 sampling speed", ">=", 1000.0),
+    ("08 bag of words accuracy, minimal pairs", "==", 0.5),
+    ("08 LSTM accuracy, minimal pairs", ">=", 0.97),
+    ("08 LSTM training time", "<=", 60.0),
+    ("09 exact match with attention (greedy, test)", ">=", 0.995),
+    ("09 training time with attention", "<=", 60.0),
+]
+TARGET_COLUMNS = ["metric", "target", "measured (full)", "met"]
+
+
+def meets(value, comparison: str, target: float) -> bool:
+    """Whether a measured ``value`` meets ``comparison target`` (a missing value never does)."""
+    if value is None or value != value:        # missing or NaN
+        return False
+    return {"<=": value <= target, ">=": value >= target, "==": abs(value - target) <= 1e-9}[comparison]
+
+
+def target_rows(bench: dict) -> list[tuple[str, str, object, bool]]:
+    """(metric, target text, full-profile value or None, met) for every target in :data:`TARGETS`."""
+    full = {name: values.get("full") for named in bench.get("metrics", {}).values() for name, values in named.items()}
+    return [(name, f"{comparison} {target:g}", full.get(name), meets(full.get(name), comparison, target))
+            for name, comparison, target in TARGETS]
+
+
 NOTEBOOK_COLUMNS = ["notebook", "fast time (s)", "full time (s)", "fast peak memory (MiB)",
                     "full peak memory (MiB)", f"fast <= {BUDGETS['fast']:.0f} s", f"full <= {BUDGETS['full']:.0f} s"]
 METRIC_COLUMNS = ["metric", "unit", "fast", "full"]
@@ -83,6 +124,13 @@ def render(bench: dict) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     overrides = ", ".join(f"{stem} {p} {s:.0f} s" for stem, b in BUDGET_OVERRIDES.items() for p, s in b.items())
     lines += ["", f"Budgets: fast {BUDGETS['fast']:.0f} s, full {BUDGETS['full']:.0f} s a notebook; own budgets: {overrides}."]
+    if bench.get("metrics"):
+        rows = target_rows(bench)
+        lines += ["", "## Quality targets", "", f"The issues' targets, checked against the full-profile metrics below: "
+                  f"{sum(r[3] for r in rows)} of {len(rows)} met.", "",
+                  "| " + " | ".join(TARGET_COLUMNS) + " |", "|" + "---|" * len(TARGET_COLUMNS)]
+        lines += [f"| {escape(name)} | {escape(text)} | {number(value, 4)} | {'pass' if ok else 'FAIL'} |"
+                  for name, text, value, ok in rows]
     if bench.get("widgets"):
         lines += ["", "## Widget updates", "", "Median milliseconds for one redraw after a control moves "
                   "(the callback's plotting function plus PNG encoding; `bench/widgets.py`); target <= 100 ms.",

@@ -3,7 +3,8 @@
 ``LiveLoss`` is a Keras callback: in a notebook it redraws one loss figure in place
 after each epoch; elsewhere (tests, scripts) it prints one line per epoch.
 ``TimeBudget`` stops training when a wall-clock budget is spent, so a CPU laptop never
-waits longer than the lesson promised.
+waits longer than the lesson promised; ``DecayByTime`` lowers the learning rate over the
+second part of that same budget (a step schedule cannot know how many steps a machine manages).
 """
 from __future__ import annotations
 
@@ -53,6 +54,45 @@ class TimeBudget(keras.callbacks.Callback):
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
+
+
+def decay_factor(fraction: float, hold: float = 0.5, floor: float = 0.1) -> float:
+    """Learning-rate multiplier when ``fraction`` of the budget is spent: 1 until ``hold``, then a
+    straight line down to ``floor`` at the end of the budget (and ``floor`` after it)."""
+    fraction = check_number("fraction", fraction, low=0)
+    hold = check_number("hold", hold, low=0, high=1)
+    floor = check_number("floor", floor, low=0, high=1)
+    if fraction <= hold or hold >= 1:
+        return 1.0
+    return 1.0 - (1.0 - floor) * min(1.0, (fraction - hold) / (1.0 - hold))
+
+
+class DecayByTime(keras.callbacks.Callback):
+    """Keep the optimizer's learning rate for the first ``hold`` share of ``seconds`` of wall clock,
+    then lower it linearly to ``floor`` times the start value by the end (see :func:`decay_factor`).
+
+    Use it with ``TimeBudget(seconds)``: big steps while the loss falls fast, small steps at the end
+    to settle into the valley instead of bouncing across it. ``rates`` records (seconds, rate) pairs.
+    """
+
+    def __init__(self, seconds: float, hold: float = 0.5, floor: float = 0.1, clock=time.perf_counter):
+        super().__init__()
+        self.seconds = check_number("seconds", seconds, low=0, low_open=True)
+        self.hold = check_number("hold", hold, low=0, high=1)
+        self.floor = check_number("floor", floor, low=0, high=1)
+        self.clock = clock
+        self.rates: list[tuple[float, float]] = []
+
+    def on_train_begin(self, logs=None):
+        self.start = self.clock()
+        self.base = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        elapsed = self.clock() - self.start
+        rate = self.base * decay_factor(elapsed / self.seconds, self.hold, self.floor)
+        if not self.rates or self.rates[-1][1] != rate:
+            self.model.optimizer.learning_rate.assign(rate)
+            self.rates.append((elapsed, rate))
 
 
 class LiveLoss(keras.callbacks.Callback):

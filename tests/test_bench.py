@@ -4,10 +4,13 @@ Unit level: nothing here executes a notebook (the lead runs `make bench` itself)
 """
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 from bench import compare, run, table
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def write_metrics(path, *records, extra=""):
@@ -194,3 +197,32 @@ def test_compare_command_exit_status(tmp_path, capsys):
     assert compare.main([str(old), str(new)]) == 1
     assert "REGRESSION: 07_music fast time" in capsys.readouterr().out
     assert compare.main([str(old), str(tmp_path / "missing.md")]) == 2
+
+
+def test_quality_targets_are_judged_on_the_full_profile():
+    bench = sample(**{"metrics/07_music": {
+        "07 held-out bits per character": {"unit": "bits/char", "fast": 1.0, "full": 1.85},
+        "07 playable rate (generated)": {"unit": "", "fast": 0.0, "full": 0.9}}})
+    rows = {name: (value, ok) for name, _, value, ok in table.target_rows(bench)}
+    assert rows["07 held-out bits per character"] == (1.85, False)      # the fast 1.0 does not count
+    assert rows["07 playable rate (generated)"] == (0.9, True)
+    assert rows["09 training time with attention"] == (None, False)     # missing never does either
+    assert table.meets(0.5, "==", 0.5) and not table.meets(0.51, "==", 0.5)
+    assert not table.meets(float("nan"), ">=", 0.0) and not table.meets(float("nan"), "<=", 1.0)
+    text = table.render(bench)
+    assert "| 07 playable rate (generated) | >= 0.8 | 0.9 | pass |" in text
+    assert "| 07 held-out bits per character | <= 1.8 | 1.85 | FAIL |" in text
+    assert table.parse(text) == bench                                    # the derived section is not read back
+
+
+def test_every_target_names_a_metric_the_lessons_record():
+    recorded = {name for named in table.parse((ROOT / "BENCHMARKS.md").read_text(encoding="utf-8"))["metrics"].values()
+                for name in named}
+    assert not [name for name, _, _ in table.TARGETS if name not in recorded]
+
+
+def test_merged_metrics_take_the_full_profiles_unit():
+    named = {}
+    run.merge_metrics(named, "fast", {"07 playable rate": {"value": 0.5, "unit": "(share of 4 tunes)"}})
+    run.merge_metrics(named, "full", {"07 playable rate": {"value": 0.9, "unit": "(share of 64 tunes)"}})
+    assert named == {"07 playable rate": {"unit": "(share of 64 tunes)", "fast": 0.5, "full": 0.9}}

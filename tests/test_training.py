@@ -39,3 +39,34 @@ def test_timed(capsys):
     with training.timed("nothing"):
         pass
     assert "nothing:" in capsys.readouterr().out
+
+
+def test_decay_factor_holds_then_falls_linearly_to_the_floor():
+    assert training.decay_factor(0.0) == training.decay_factor(0.5) == 1.0
+    assert training.decay_factor(0.75, hold=0.5, floor=0.1) == pytest.approx(0.55)
+    assert training.decay_factor(1.0, floor=0.1) == pytest.approx(0.1)
+    assert training.decay_factor(3.0, floor=0.1) == pytest.approx(0.1)   # past the budget: stays at the floor
+    assert training.decay_factor(0.9, hold=1.0) == 1.0
+    with pytest.raises(ValueError, match="'floor'.*<= 1"):
+        training.decay_factor(0.5, floor=2)
+    with pytest.raises(ValueError, match="'fraction'.*>= 0"):
+        training.decay_factor(-0.1)
+
+
+def test_decay_by_time_sets_the_optimizer_rate_from_the_clock():
+    now = [0.0]
+
+    class Tick(keras.callbacks.Callback):          # each batch takes 1 "second" of a 10-second budget
+        def on_train_batch_end(self, batch, logs=None):
+            now[0] += 1.0
+
+    model = _model()
+    model.optimizer.learning_rate.assign(0.5)
+    decay = training.DecayByTime(10, hold=0.5, floor=0.2, clock=lambda: now[0])
+    model.fit(np.zeros((80, 3)), np.zeros((80, 1)), batch_size=8, epochs=1, verbose=0, callbacks=[decay, Tick()])
+    rates = dict(decay.rates)
+    assert rates[0.0] == pytest.approx(0.5) and 5.0 not in rates       # held for the first half
+    assert rates[7.0] == pytest.approx(0.5 * (1 - 0.8 * 0.4))            # then linear
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.5 * (1 - 0.8 * 0.8))   # last batch began at 9 s
+    with pytest.raises(ValueError, match="'hold'.*<= 1"):
+        training.DecayByTime(10, hold=1.5)
