@@ -22,6 +22,7 @@ def budget(stem: str, profile: str) -> float:
     """The wall-time budget (seconds) of notebook ``stem`` in ``profile``."""
     return BUDGET_OVERRIDES.get(stem, {}).get(profile, BUDGETS[profile])
 
+
 # Quality targets from the issues, checked against the full-profile metrics: (metric, comparison, value).
 TARGETS = [
     ("02 bag of words, minimal pairs accuracy", "==", 0.5),
