@@ -9,6 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 TOKEN  ?=
 PYTEST_ARGS ?=
+NOTEBOOK_DIRS ?= solutions notebooks
 
 .PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench bench-compare lock clean
 
@@ -20,8 +21,14 @@ help:
 	@echo "make slides     build offline reveal.js decks into build/slides/"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
+	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
+	@echo "PYTHON=python3.12 picks the Python that creates .venv (3.10 to 3.13); VENV=dir another environment"
 
 $(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -c 'import sys, venv; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { \
+	  echo "The course needs Python 3.10 to 3.13 with venv; PYTHON=$(PYTHON) is: $$($(PYTHON) --version 2>&1 | head -1)."; \
+	  echo "Install one (python.org, Homebrew, apt, pyenv), then run for example: make lab PYTHON=python3.12"; \
+	  exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -43,7 +50,7 @@ test-unit: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
-	COURSE_PROFILE=fast $(BIN)/python -m pytest solutions notebooks --nbval-lax --nbval-current-env \
+	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NOTEBOOK_DIRS) --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
 
 student: $(STAMP)
@@ -74,11 +81,14 @@ else
 	$(BIN)/python -m bench.compare $(OLD) $(NEW)
 endif
 
-lock:
-	rm -rf /tmp/dsm-lock && $(PYTHON) -m venv /tmp/dsm-lock
-	/tmp/dsm-lock/bin/pip install --quiet ".[test]"
-	( echo "# Pinned lock used by make and CI (Python 3.11, Linux x86_64). Regenerate with \`make lock\`."; \
-	  /tmp/dsm-lock/bin/pip freeze --exclude-editable | grep -v -i '^deep-sequence-modeling' ) > requirements.lock
+# One lock for every platform and Python 3.10-3.13 (uv's universal mode: environment markers pick
+# tensorflow-cpu or tensorflow, and numpy & co. by Python version). Current pins are kept unless
+# UPGRADE=1. tests/test_platforms.py checks that it resolves on each platform of tools/platforms.py.
+UPGRADE ?=
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.10 \
+		--no-emit-package deep-sequence-modeling --custom-compile-command "make lock" \
+		$(if $(UPGRADE),--upgrade) -o requirements.lock
 
 clean:
 	rm -rf build .pytest_cache

@@ -16,12 +16,15 @@ def _pyproject_names() -> set[str]:
     return {_norm(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in deps}
 
 
-def _lock() -> dict[str, str]:
-    pins = {}
+def _lock() -> dict[str, set[str]]:
+    """name -> pinned versions (a universal lock pins some packages once per Python range)."""
+    pins: dict[str, set[str]] = {}
     for line in (ROOT / "requirements.lock").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, _, version = line.partition("==")
-            pins[_norm(name)] = version
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, rest = line.partition("==")
+            assert sep, f"requirements.lock: {line!r} is not pinned with =="
+            pins.setdefault(_norm(name.strip()), set()).add(rest.split(";", 1)[0].strip())
     return pins
 
 
@@ -29,7 +32,7 @@ def test_lock_pins_every_dependency_exactly():
     lock = _lock()
     missing = _pyproject_names() - set(lock)
     assert not missing, f"in pyproject.toml but not in requirements.lock: {sorted(missing)}"
-    assert all(re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", v) for v in lock.values())
+    assert all(re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", v) for versions in lock.values() for v in versions)
 
 
 def test_environment_yml_names_the_same_packages():
