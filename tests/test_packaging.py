@@ -1,6 +1,11 @@
 """pyproject.toml, the lock, environment.yml and binder/ agree; the README has its two commands."""
 import re
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:                                    # Python 3.10: the same parser, from PyPI (test extra)
+    import tomli as tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
