@@ -166,7 +166,9 @@ class Seq2Seq:
         step_logits, step_weights = self._read(step_states, outputs, mask, summary)
         log_probs = ops.log_softmax(step_logits[:, 0, :], axis=-1)
         step_outputs = [log_probs, new_state] + ([step_weights[:, 0, :]] if self.attention else [])
-        self._step = keras.Model([token, state, outputs, mask, summary], step_outputs, name="decoder_step")
+        # Only the inputs the step reads (Keras before 3.13 refuses an input not connected to the outputs).
+        self._step = keras.Model(self._step_inputs(token, state, outputs, mask, summary), step_outputs,
+                                 name="decoder_step")
         self._compile_inference()
 
     def _compile_inference(self):
@@ -178,9 +180,13 @@ class Seq2Seq:
         vec, seq = tf.TensorSpec((None, self.units), tf.float32), tf.TensorSpec((None, None, self.units), tf.float32)
         self._encode_graph = tf.function(lambda x: self.encoder(x, training=False), input_signature=[ids])
         self._step_graph = tf.function(
-            lambda token, state, outputs, mask, summary: self._step([token, state, outputs, mask, summary],
-                                                                     training=False),
+            lambda token, state, outputs, mask, summary: self._step(
+                self._step_inputs(token, state, outputs, mask, summary), training=False),
             input_signature=[tf.TensorSpec((None, 1), tf.int32), vec, seq, tf.TensorSpec((None, None), tf.bool), vec])
+
+    def _step_inputs(self, token, state, outputs, mask, summary):
+        """With attention a step reads the encoder's outputs and mask; without, its final state."""
+        return [token, state, outputs, mask] if self.attention else [token, state, summary]
 
     def _encode(self, input_ids):
         return self.encoder_gru(self.input_embedding(input_ids))
