@@ -369,3 +369,35 @@ def test_widget_view_without_saved_state_becomes_a_note():
     nb = _widget_notebook({})
     outputs = slides.static_widgets(nb).cells[0].outputs
     assert len(outputs) == 1 and "Interactive in JupyterLab" in outputs[0].data["text/html"]
+
+
+# ---- set-up installs the deck assets; the lecture-time estimate --------------------------------
+
+def test_assets_step_without_npm_says_what_to_install(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(slides, "NODE_MODULES", tmp_path / "node_modules")      # nothing installed
+    monkeypatch.setattr(slides.shutil, "which", lambda name: None)              # no npm on PATH
+    assert slides.install_assets(optional=True) == 0, "set-up carries on without npm"
+    message = capsys.readouterr().err
+    assert "npm was not found" in message and "Node.js" in message and "make slides-assets" in message
+    assert slides.install_assets() == 1, "`make slides-assets` itself fails without npm"
+    assert slides.main(["--assets"]) == 1
+    with pytest.raises(slides.SlidesError, match="npm was not found"):
+        slides.ensure_node_modules()
+
+
+def test_assets_step_is_a_no_op_once_installed(monkeypatch, capsys):
+    if not slides.assets_installed():
+        pytest.skip("slides/node_modules is not installed here (`make slides-assets`)")
+    monkeypatch.setattr(slides.shutil, "which", lambda name: pytest.fail("npm must not run again"))
+    assert slides.install_assets() == 0 and "already installed" in capsys.readouterr().out
+
+
+def test_lecture_time_estimate_counts_slides_and_exercises():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [_slide(md("# 99 · Title")), _slide(code("import helpers"), "skip"), _slide(md("## One"), "slide"),
+             _slide(md("more"), "subslide"), _slide(code('f = exercises.use("99.1", f)'), "-"),
+             _slide(md("a note"), "notes"), _slide(md("## Two")), _slide(md("build-up"), "fragment")]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert slides.slide_count(nb) == 4 and slides.exercise_count(nb) == 1
+    assert slides.estimate_minutes(nb) == 10          # 4 x 2 + 1 x 3 = 11 -> 10
+    assert slides.deck_title(nb) == "99 · Title"

@@ -3,6 +3,7 @@
     python -m tools.slides                      # every solutions/NN_*.ipynb -> build/slides/NN_*.slides.html
     python -m tools.slides solutions/03_*.ipynb # only these
     python -m tools.slides --out DIR            # somewhere else
+    python -m tools.slides --assets [--optional] # only install the pinned front-end files (set-up step)
 
 Each deck is ``nbconvert --to slides`` (the SlidesExporter) with the course template
 ``slides/templates/course_reveal``. Nothing is fetched from a CDN when a deck is shown:
@@ -102,21 +103,49 @@ def deck_name(notebook: Path) -> str:
 
 # ---- front-end files ----------------------------------------------------------------------
 
+NPM_MISSING = ("the slide decks need reveal.js and MathJax from slides/package-lock.json, installed once with "
+               "npm; npm was not found: install Node.js (>= 18, it brings npm; e.g. `apt-get install nodejs npm`, "
+               "`brew install node`, or https://nodejs.org), then run `make slides-assets` (or "
+               "`python -m tools.slides --assets`) while online; after that the decks build offline")
+
+
+def assets_installed() -> bool:
+    """True when slides/node_modules holds every pinned file and is not older than the lock."""
+    stamp = NODE_MODULES / ".package-lock.json"     # npm writes it on every install
+    lock = SLIDES / "package-lock.json"
+    return stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime and \
+        all((NODE_MODULES / src).exists() for src, _ in ASSETS)
+
+
+def install_assets(optional: bool = False) -> int:
+    """The set-up step: install the pinned deck assets now, so the first deck build needs no network.
+
+    Returns 0 when they are installed (or already were). When npm is missing or ``npm ci`` fails,
+    prints what to do and returns 1, or 0 with ``optional`` (set-up carries on: only decks need them).
+    """
+    try:
+        already = assets_installed()
+        ensure_node_modules()
+    except SlidesError as error:
+        print(f"{'note' if optional else 'error'}: {error}", file=sys.stderr)
+        return 0 if optional else 1
+    print(f"deck assets {'already ' if already else ''}installed in {NODE_MODULES} (pinned by slides/package-lock.json)")
+    return 0
+
+
 def ensure_node_modules() -> Path:
     """Install the pinned front-end packages with ``npm ci`` when missing or older than the lock."""
-    lock = SLIDES / "package-lock.json"
-    stamp = NODE_MODULES / ".package-lock.json"     # npm writes it on every install
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime and \
-            all((NODE_MODULES / src).exists() for src, _ in ASSETS):
+    if assets_installed():
         return NODE_MODULES
+    stamp = NODE_MODULES / ".package-lock.json"
     npm = shutil.which("npm")
     if npm is None:
-        raise SlidesError("`make slides` needs npm (Node.js >= 18) once, to install reveal.js and MathJax "
-                          "from slides/package-lock.json into slides/node_modules; install Node.js and retry")
+        raise SlidesError(NPM_MISSING)
     print("installing reveal.js, MathJax, require.js and jQuery (pinned in slides/package-lock.json) ...")
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SLIDES)
     if done.returncode != 0:
-        raise SlidesError(f"`npm ci` in {SLIDES} failed (exit {done.returncode})")
+        raise SlidesError(f"`npm ci` in {SLIDES} failed (exit {done.returncode}): it needs the npm registry "
+                          "once (is the network up?); after that the decks build offline")
     missing = [src for src, _ in ASSETS if not (NODE_MODULES / src).exists()]
     if missing:
         raise SlidesError(f"npm installed the packages but these files are missing: {missing}")
@@ -302,7 +331,19 @@ def slide_count(nb: nbformat.NotebookNode) -> int:
     return starts + (1 if shown and shown[0] not in {"slide", "subslide"} else 0)
 
 
-MINUTES_PER_SLIDE = 2.5       # explaining a slide and its figure, with a question or two (docs/instructors.md)
+MINUTES_PER_SLIDE = 2        # explaining one slide or subslide and its figure, a question or two
+MINUTES_PER_EXERCISE = 3     # posing an exercise and letting the room try it before the answer
+
+
+def exercise_count(nb: nbformat.NotebookNode) -> int:
+    """Exercises in the lesson (cells that call ``exercises.use("NN.M", ...)``)."""
+    return sum(cell.cell_type == "code" and "exercises.use(" in cell.source for cell in nb.cells)
+
+
+def estimate_minutes(nb: nbformat.NotebookNode) -> int:
+    """Lecture time, an estimate: 2 min a slide + 3 min an exercise, rounded to 5 min (docs/instructors.md)."""
+    minutes = MINUTES_PER_SLIDE * slide_count(nb) + MINUTES_PER_EXERCISE * exercise_count(nb)
+    return max(5, 5 * round(minutes / 5))
 
 
 def write_index(notebooks: list[Path], out: Path = OUT) -> Path:
@@ -310,8 +351,7 @@ def write_index(notebooks: list[Path], out: Path = OUT) -> Path:
     rows = []
     for notebook in notebooks:
         nb = nbformat.read(notebook, as_version=4)
-        count = slide_count(nb)
-        minutes = int(5 * round(count * MINUTES_PER_SLIDE / 5)) or 5
+        count, minutes = slide_count(nb), estimate_minutes(nb)
         rows.append(f'<tr><td><a href="{html.escape(deck_name(notebook))}">'
                     f'{html.escape(deck_title(nb, Path(notebook).stem))}</a></td>'
                     f'<td>{count}</td><td>about {minutes} min</td></tr>')
@@ -336,7 +376,8 @@ kbd {{ border: 1px solid #bbb; border-radius: 3px; padding: 0 .3em; font-size: 9
 <p>Keys in a deck: <kbd>→</kbd> or <kbd>Space</kbd> next (every slide, subslide and build-up in order),
 <kbd>←</kbd> back, <kbd>s</kbd> speaker notes and timer, <kbd>f</kbd> full screen, <kbd>o</kbd> or
 <kbd>Esc</kbd> overview, <kbd>?</kbd> all keys. PDF: open a deck with <code>?print-pdf</code> after its name
-and print to PDF. Time: {MINUTES_PER_SLIDE} minutes a slide, rounded to 5 minutes (docs/instructors.md).</p>
+and print to PDF. Time: an estimate, {MINUTES_PER_SLIDE} minutes a slide plus {MINUTES_PER_EXERCISE} an exercise,
+rounded to 5 minutes (docs/instructors.md).</p>
 </body>
 </html>
 """
@@ -363,7 +404,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.slides", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every solutions/NN_*.ipynb")
     parser.add_argument("--out", type=Path, default=OUT, help=f"default: {OUT.relative_to(ROOT)}")
+    parser.add_argument("--assets", action="store_true",
+                        help="only install the pinned reveal.js/MathJax files (npm ci), e.g. during set-up")
+    parser.add_argument("--optional", action="store_true",
+                        help="with --assets: when npm is missing or fails, say what to install and exit 0")
     args = parser.parse_args(argv)
+    if args.assets:
+        return install_assets(optional=args.optional)
     notebooks = args.notebooks or lesson_notebooks()
     if not notebooks:
         print(f"no lesson notebooks (NN_*.ipynb) in {SOLUTIONS}: nothing to build")
