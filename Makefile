@@ -11,14 +11,15 @@ TOKEN  ?=
 PYTEST_ARGS ?=
 NOTEBOOK_DIRS ?= solutions notebooks
 
-.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench bench-compare lock clean
+.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides slides-assets bench bench-compare lock clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
 	@echo "make test       set up (first time) and run every test: helpers, checkers, notebooks, browser, slides"
 	@echo "make student    regenerate notebooks/ from solutions/"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
-	@echo "make slides     build offline reveal.js decks into build/slides/"
+	@echo "make slides     build offline reveal.js decks into build/slides/ (index.html lists them)"
+	@echo "make slides-assets   install the pinned reveal.js/MathJax once (set-up does it when npm is there)"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
@@ -32,6 +33,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m tools.slides --assets --optional
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -65,6 +67,10 @@ execute: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python -m tools.slides
+
+# Deck assets (reveal.js, MathJax) from slides/package-lock.json; set-up runs it too (needs npm once).
+slides-assets: $(STAMP)
+	$(BIN)/python -m tools.slides --assets
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -26,6 +26,7 @@ EXTERNAL = {
     "nbgrader": "installed in section 3 (`pip install nbgrader`)",
     "repo2docker": "installed in section 4 (`pip install jupyter-repo2docker`)",
     "pip": "Python's installer",
+    "git": "the repository's version control (resetting a lesson, section 1)",
 }
 # Paths the guide mentions that a command creates (not committed).
 GENERATED = ("build/", "slides/node_modules/", "classroom/", "release/", "submitted/", "BENCHMARKS.md",

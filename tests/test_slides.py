@@ -2,10 +2,15 @@
 
 Decks are built once per session (``tools.slides.build``, what ``make slides`` runs) from
 whatever ``solutions/NN_*.ipynb`` exist, served from 127.0.0.1 and opened in headless
-Chromium. A screenshot of each first slide lands in ``build/screenshots/``.
+Chromium at 1280x720. Every slide is visited with every fragment shown and must fit: no content
+past the bottom or right edge, every figure fully visible, no code or output box hiding its end
+(``tools/deck_fit.py`` measures; ``python -m tools.deck_fit`` prints the same report). → must
+visit every slide, subslide and fragment in order. A screenshot of each first slide lands in
+``build/screenshots/``.
 """
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 
@@ -13,7 +18,7 @@ import nbformat
 import pytest
 
 from tests.browser_support import SCREENSHOTS, unavailable
-from tools import slides
+from tools import deck_fit, nbtool, slides
 
 LESSONS = slides.lesson_notebooks()
 # One test per lesson; a clear skip while solutions/ has none.
@@ -135,33 +140,200 @@ def test_deck_keeps_notes_and_drops_skipped_cells(notebook, decks):
     assert "application/vnd.jupyter.widget-view+json" not in page_html
 
 
+def math_counts(page) -> tuple[int, int, int]:
+    """(math sources, rendered formulas, formulas with TeX errors) in the page."""
+    sources = page.locator('script[type^="math/tex"]').count()
+    rendered = page.locator(".MathJax_CHTML").count()
+    errors = page.locator(".MathJax_CHTML mjx-merror, .MathJax_CHTML .mjx-merror").count()
+    return sources, rendered, errors
+
+
 @pytest.mark.parametrize("notebook", PER_LESSON)
 def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
     nb = nbformat.read(notebook, as_version=4)
     deck = decks[notebook.stem]
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = browser.new_page(viewport=deck_fit.VIEWPORT)
     log = request_log(page)
     try:
-        page.goto(f"{deck_server}/{deck.name}", wait_until="load")
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+        deck_fit.open_deck(page, f"{deck_server}/{deck.name}")
         total = page.evaluate("Reveal.getTotalSlides()")
         assert total >= MIN_SLIDES, f"{deck.name}: {total} slides, a lesson needs at least {MIN_SLIDES}"
         if has_math(nb):
-            # Queue a marker behind MathJax's own typesetting, then compare sources with renderings.
-            page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.isReady", timeout=30_000)
-            page.evaluate("MathJax.Hub.Queue(function () { window.courseMathDone = true; })")
-            page.wait_for_function("window.courseMathDone === true", timeout=60_000)
-            sources = page.locator('script[type^="math/tex"]').count()
-            rendered = page.locator(".MathJax_CHTML").count()
-            errors = page.locator(".MathJax_CHTML mjx-merror, .MathJax_CHTML .mjx-merror").count()
+            # Poll until every math source has its rendered element (no marker racing MathJax's own
+            # queue), generously under load; then assert, so a timeout still reports the counts.
+            try:
+                deck_fit.wait_for_math(page, timeout_ms=180_000)
+            except Exception:      # playwright's TimeoutError: the assertions below say what is missing
+                pass
+            sources, rendered, errors = math_counts(page)
             assert sources > 0, f"{deck.name}: the notebook has $...$ math but MathJax found none"
             assert rendered == sources, f"{deck.name}: {rendered} of {sources} formulas rendered"
             assert errors == 0, f"{deck.name}: {errors} formulas have TeX errors"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}.slides.png"))
+        fits = deck_fit.measure_page(page, notebook.stem)
+        assert len(fits) == total, f"{deck.name}: measured {len(fits)} of {total} slides"
+        problems = [line for fit in fits for line in fit.problems()]
+        assert problems == [], f"{deck.name}: {len(problems)} slide problems at 1280x720:\n" + "\n".join(problems)
         assert log.problems == [], f"{deck.name}: " + "; ".join(log.problems)
     finally:
         page.close()
+
+
+# ---- the fit checker can fail ----------------------------------------------------------------
+
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+
+
+def _slide(cell, kind="slide"):
+    cell.metadata["slideshow"] = {"slide_type": kind}
+    return cell
+
+
+def _bad_notebook():
+    """Four slides: one that fits, one too long, one whose figure is pushed off, one with a clipped box."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    wide = "x = " + "+".join(["1"] * 200)
+    clipped = nbformat.v4.new_output("display_data", data={"text/html": (
+        f"<pre style='overflow: hidden; white-space: pre; width: 400px'>{wide}</pre>")})
+    figure = nbformat.v4.new_output("display_data", data={"text/html": (
+        f"<img alt='a figure' style='width: 600px; height: 400px' src='data:image/png;base64,{PIXEL}'>")})
+    cells = [
+        _slide(md("# A tiny deck\n\nIt fits.")),
+        _slide(md("## Too long\n\n" + "\n".join(f"- point {i}" for i in range(40)))),
+        _slide(md("## A figure pushed off\n\n" + "\n".join(f"{i}. step" for i in range(14)))),
+        _slide(code("print('figure')", outputs=[figure]), "-"),
+        _slide(md("## A box that hides its end")),
+        _slide(code("show(x)", outputs=[clipped]), "-"),
+    ]
+    return nbformat.v4.new_notebook(cells=cells, metadata={"title": "A tiny deck"})
+
+
+def test_fit_checker_flags_a_long_slide(tmp_path, static_server, browser):
+    source = tmp_path / "99_tiny.ipynb"
+    nbformat.write(_bad_notebook(), source)
+    out = tmp_path / "slides"
+    try:
+        [deck] = slides.build([source], out)
+    except slides.SlidesError as error:
+        unavailable(str(error))
+    page = browser.new_page(viewport=deck_fit.VIEWPORT)
+    try:
+        deck_fit.open_deck(page, f"{static_server(out)}/{deck.name}")
+        fits = deck_fit.measure_page(page, "99_tiny")
+    finally:
+        page.close()
+    assert [fit.problems() for fit in fits][0] == [], "the short title slide fits"
+    long_slide, figure_slide, box_slide = fits[1], fits[2], fits[3]
+    assert long_slide.bottom > 200 and "past the bottom edge" in long_slide.problems()[0]
+    assert "99_tiny slide 2 (1.0) 'Too long'" in long_slide.problems()[0]
+    assert figure_slide.cut_figures, f"the figure below the list is cut: {figure_slide}"
+    assert any("figure 1 is cut by" in line for line in figure_slide.problems())
+    assert [box["side"] for box in box_slide.cut] == ["right"] and box_slide.cut[0]["px"] > 500
+    counts = deck_fit.summary(fits)
+    assert counts["overflowing slides"] >= 2 and counts["figures cut"] == 1
+    assert counts["slides with a box cut at the right"] == 1
+
+
+# ---- linear navigation -----------------------------------------------------------------------
+
+def test_right_arrow_visits_every_slide_and_fragment_in_order(decks, deck_server, browser):
+    """From the first slide, → alone (and Space alone) reaches every slide, subslide and fragment, in order."""
+    def kinds(stem):
+        return [slide_type(c) for c in nbformat.read(slides.SOLUTIONS / f"{stem}.ipynb", as_version=4).cells]
+
+    candidates = [stem for stem in decks if "fragment" in kinds(stem) and "subslide" in kinds(stem)]
+    if not candidates:
+        pytest.skip("no deck has both subslides and fragments")
+    stem = max(candidates, key=lambda name: kinds(name).count("subslide"))
+    page = browser.new_page(viewport=deck_fit.VIEWPORT)
+    try:
+        deck_fit.open_deck(page, f"{deck_server}/{decks[stem].name}")
+        page.evaluate("Reveal.configure({transition: 'none'})")
+        slide_list = page.evaluate("""() => Reveal.getSlides().map(s => {
+            const i = Reveal.getIndices(s); return [i.h, i.v || 0, s.querySelectorAll('.fragment').length]; })""")
+        # every slide, then each of its fragments one by one (f: none shown = -1, no fragments = None)
+        expected = [[h, v, f] for h, v, n in slide_list for f in ([None] if n == 0 else range(-1, n))]
+        state = "(() => { const i = Reveal.getIndices(); return [i.h, i.v || 0, i.f === undefined ? null : i.f]; })()"
+        # → through the whole deck (two presses more than needed: nothing after the end), Space
+        # through its first slides (the same handler; a shorter run keeps the test quick)
+        for key, presses in (("ArrowRight", len(expected) + 2), ("Space", 12)):
+            page.evaluate("Reveal.slide(0, 0, -1)")
+            visited = [page.evaluate(state)]
+            for _ in range(presses):
+                page.keyboard.press(key)
+                here = page.evaluate(state)
+                if here != visited[-1]:
+                    visited.append(here)
+            assert visited == expected[:len(visited)] and len(visited) == min(presses + 1, len(expected)), \
+                f"{stem}: {key} visited {visited}, expected {expected}"
+        assert sum(v > 0 for _, v, _ in expected) > 0 and sum(n for _, _, n in slide_list) > 0
+        page.keyboard.press("Shift+Slash")     # "?" on a US keyboard
+        help_text = page.locator(".reveal .overlay-help").inner_text(timeout=5_000)
+        assert "Next slide" in help_text and "SPACE" in help_text and "→" in help_text, help_text
+        assert "Speaker notes" in help_text and "This help" in help_text
+    finally:
+        page.close()
+
+
+# ---- what goes on a slide, the index page, speaker notes ----------------------------------------
+
+def test_slide_view_applies_the_cell_tags_and_trims_long_text():
+    log = "\n".join(f"epoch {i}" for i in range(30))
+    png = nbformat.v4.new_output("display_data", data={"image/png": PIXEL, "text/plain": "<Figure>"})
+    cells = [nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output("stream", text="a\n"), png]),
+             nbformat.v4.new_code_cell("train()", outputs=[nbformat.v4.new_output("stream", text=log)]),
+             nbformat.v4.new_code_cell("f()", outputs=[png]),
+             nbformat.v4.new_code_cell("g()", outputs=[nbformat.v4.new_output("stream", text="short\n"), png])]
+    cells[0].metadata["tags"] = [slides.HIDE_INPUT]
+    cells[2].metadata["tags"] = [slides.HIDE_OUTPUT]
+    cells[3].metadata["tags"] = [slides.HIDE_TEXT, "NBVAL_CHECK_OUTPUT"]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    view = slides.slide_view(nb, max_lines=12)
+    assert view.cells[0].metadata["transient"] == {"remove_source": True} and len(view.cells[0].outputs) == 2
+    trimmed = view.cells[1].outputs[0].text
+    assert trimmed.splitlines()[:12] == [f"epoch {i}" for i in range(12)]
+    assert trimmed.splitlines()[12] == "… (18 more lines in the notebook)"
+    assert view.cells[2].outputs == [] and view.cells[2].source == "f()"
+    assert [list(o.data) for o in view.cells[3].outputs] == [["image/png", "text/plain"]]
+    assert len(nb.cells[1].outputs[0].text.splitlines()) == 30 and "transient" not in nb.cells[0].metadata
+
+
+def test_index_page_lists_every_deck_with_its_title(decks):
+    page_html = (slides.OUT / slides.INDEX).read_text(encoding="utf-8")
+    assert remote_references(page_html) == []
+    for notebook in LESSONS:
+        nb = nbformat.read(notebook, as_version=4)
+        title = slides.deck_title(nb)
+        assert title, f"{notebook.name} has no title heading"
+        assert f'href="{slides.deck_name(notebook)}"' in page_html, f"index.html does not link {notebook.name}"
+        assert html.escape(title) in page_html, f"index.html does not show the title of {notebook.name}"
+    assert "print-pdf" in page_html and "Space" in page_html
+
+
+INSTRUCTOR_REMARK = re.compile(
+    r"let (the )?students|ask (the )?(students|class)|before showing|speaker note|\binstructors?:|"
+    r"point at the|stress that|tell (the )?(students|class)|the audience", re.I)
+
+
+def test_student_version_drops_speaker_notes():
+    nb = nbformat.v4.new_notebook(cells=[
+        _slide(nbformat.v4.new_markdown_cell("## Idea")),
+        _slide(nbformat.v4.new_markdown_cell("Let students find the bug first."), "notes"),
+        _slide(nbformat.v4.new_code_cell("x = 1"), "-")])
+    student = nbtool.student_version(nb)
+    assert [c.source for c in student.cells] == ["## Idea", "x = 1"]
+    assert INSTRUCTOR_REMARK.search(nb.cells[1].source), "the remark pattern must catch a typical note"
+
+
+@pytest.mark.parametrize("notebook", PER_LESSON)
+def test_student_notebook_has_no_speaker_notes(notebook):
+    student = nbformat.read(nbtool.NOTEBOOKS / notebook.name, as_version=4)
+    notes = [i for i, cell in enumerate(student.cells) if slide_type(cell) == "notes"]
+    assert notes == [], f"notebooks/{notebook.name}: speaker-note cells {notes} (run `make student`)"
+    remarks = [line for cell in student.cells if cell.cell_type == "markdown"
+               for line in cell.source.splitlines() if INSTRUCTOR_REMARK.search(line)]
+    assert remarks == [], f"notebooks/{notebook.name} addresses the instructor: {remarks}"
 
 
 def _widget_notebook(state):
@@ -200,3 +372,35 @@ def test_widget_view_without_saved_state_becomes_a_note():
     nb = _widget_notebook({})
     outputs = slides.static_widgets(nb).cells[0].outputs
     assert len(outputs) == 1 and "Interactive in JupyterLab" in outputs[0].data["text/html"]
+
+
+# ---- set-up installs the deck assets; the lecture-time estimate --------------------------------
+
+def test_assets_step_without_npm_says_what_to_install(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(slides, "NODE_MODULES", tmp_path / "node_modules")      # nothing installed
+    monkeypatch.setattr(slides.shutil, "which", lambda name: None)              # no npm on PATH
+    assert slides.install_assets(optional=True) == 0, "set-up carries on without npm"
+    message = capsys.readouterr().err
+    assert "npm was not found" in message and "Node.js" in message and "make slides-assets" in message
+    assert slides.install_assets() == 1, "`make slides-assets` itself fails without npm"
+    assert slides.main(["--assets"]) == 1
+    with pytest.raises(slides.SlidesError, match="npm was not found"):
+        slides.ensure_node_modules()
+
+
+def test_assets_step_is_a_no_op_once_installed(monkeypatch, capsys):
+    if not slides.assets_installed():
+        pytest.skip("slides/node_modules is not installed here (`make slides-assets`)")
+    monkeypatch.setattr(slides.shutil, "which", lambda name: pytest.fail("npm must not run again"))
+    assert slides.install_assets() == 0 and "already installed" in capsys.readouterr().out
+
+
+def test_lecture_time_estimate_counts_slides_and_exercises():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [_slide(md("# 99 · Title")), _slide(code("import helpers"), "skip"), _slide(md("## One"), "slide"),
+             _slide(md("more"), "subslide"), _slide(code('f = exercises.use("99.1", f)'), "-"),
+             _slide(md("a note"), "notes"), _slide(md("## Two")), _slide(md("build-up"), "fragment")]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert slides.slide_count(nb) == 4 and slides.exercise_count(nb) == 1
+    assert slides.estimate_minutes(nb) == 10          # 4 x 2 + 1 x 3 = 11 -> 10
+    assert slides.deck_title(nb) == "99 · Title"

@@ -71,8 +71,13 @@ def strip_solutions(source: str, where: str = "cell") -> str:
 
 
 def student_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """A clean student copy: solution blocks stubbed, outputs and execution counts cleared."""
+    """A clean student copy: solution blocks stubbed, outputs and execution counts cleared.
+
+    Speaker-note cells (slide type ``notes``) are for instructors and are left out.
+    """
     nb = nbformat.from_dict(nb)
+    nb.cells = [cell for cell in nb.cells
+                if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"]
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name} cell {index}")

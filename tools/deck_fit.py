@@ -1,0 +1,315 @@
+"""Does every slide fit? Measures built reveal.js decks in headless Chromium.
+
+    python -m tools.deck_fit                         # every deck in build/slides/ (build them first)
+    python -m tools.deck_fit build/slides/05_*.html  # only these
+
+Each deck is opened at the reference size, 1280x720, with reveal.js' own scaling. Every slide
+(vertical subslides included) is visited with all of its fragments shown, and measured in the
+slide's own coordinates (reveal's configured width x height, before scaling):
+
+- **overflow**: visible content (elements and text) past the slide box at the bottom or the right
+  (or above / left of it);
+- **cut figure**: an ``<img>`` not fully visible, because it runs past the slide box or is clipped by
+  a box around it (or never loaded);
+- **cut box**: a code or output box whose content is wider (or taller) than the box, which hides
+  the rest (``overflow`` hidden, auto or scroll: nobody scrolls a box during a talk).
+
+The command prints one line per problem and the totals; it exits 1 when there is any problem.
+Playwright (the test extra) and Chromium (``/usr/bin/chromium`` or ``$COURSE_CHROMIUM``) are needed;
+``tests/test_slides.py`` runs the same measurement on every deck.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DECKS = ROOT / "build" / "slides"
+VIEWPORT = {"width": 1280, "height": 720}
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+TOLERANCE = 1.0          # px: sub-pixel rounding is not an overflow
+
+# Visit every slide with all fragments shown; measure each in slide coordinates.
+# Runs inside the page; returns one record per slide.
+MEASURE_JS = r"""
+async (tolerance) => {
+  const config = Reveal.getConfig();
+  const W = config.width, H = config.height;
+  Reveal.configure({transition: "none", backgroundTransition: "none"});
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+  const mathIdle = () => new Promise(resolve => {
+    if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) { MathJax.Hub.Queue(() => resolve()); }
+    else { resolve(); }
+  });
+  const box = (el) => el.getBoundingClientRect();
+  const clipping = (style) => ["hidden", "auto", "scroll", "clip"];
+
+  function title(slide) {
+    const heading = slide.querySelector("h1, h2, h3, h4");
+    const copy = (heading || slide).cloneNode(true);   // as written: math as $TeX$, no rendering, no notes
+    copy.querySelectorAll(".MathJax_CHTML, .MathJax_Preview, aside.notes, style, a.anchor-link").forEach(e => e.remove());
+    copy.querySelectorAll('script[type^="math/tex"]').forEach(e => e.replaceWith("$" + e.textContent + "$"));
+    copy.querySelectorAll("script").forEach(e => e.remove());
+    const text = copy.textContent || "";
+    return text.replace(/\s+/g, " ").trim().slice(0, 60);
+  }
+
+  function measure(slide) {
+    const scale = Reveal.getScale();
+    const origin = box(document.querySelector(".reveal .slides"));
+    // viewport px -> slide px
+    const local = (r) => ({left: (r.left - origin.left) / scale, top: (r.top - origin.top) / scale,
+                           right: (r.right - origin.left) / scale, bottom: (r.bottom - origin.top) / scale});
+    // the part of a rect left visible by every clipping ancestor inside the slide
+    function clipped(el, r) {
+      let out = local(r);
+      for (let a = el.parentElement; a && a !== slide.parentElement; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        const c = local(box(a));
+        if (s.overflowX !== "visible") { out.left = Math.max(out.left, c.left); out.right = Math.min(out.right, c.right); }
+        if (s.overflowY !== "visible") { out.top = Math.max(out.top, c.top); out.bottom = Math.min(out.bottom, c.bottom); }
+      }
+      return out;
+    }
+    function hidden(el) {
+      for (let a = el; a && a !== slide; a = a.parentElement) {
+        if (a.matches("aside.notes, .MJX_Assistive_MathML")) return true;   // notes; MathJax's screen-reader copy
+      }
+      const s = getComputedStyle(el);
+      return s.display === "none" || s.visibility === "hidden";
+    }
+    const extent = {left: 0, top: 0, right: 0, bottom: 0};
+    const grow = (r) => {
+      if (r.right - r.left <= 0 || r.bottom - r.top <= 0) return;
+      extent.left = Math.min(extent.left, r.left); extent.top = Math.min(extent.top, r.top);
+      extent.right = Math.max(extent.right, r.right); extent.bottom = Math.max(extent.bottom, r.bottom);
+    };
+    const elements = Array.from(slide.querySelectorAll("*")).filter(el => !hidden(el));
+    for (const el of elements) {
+      const r = box(el);
+      if (r.width > 0 && r.height > 0) grow(clipped(el, r));
+    }
+    const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || !node.parentElement || hidden(node.parentElement)) continue;
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        if (r.width > 0 && r.height > 0) grow(clipped(node.parentElement, r));
+      }
+    }
+    const figures = [], cut = [];
+    for (const img of slide.querySelectorAll("img")) {
+      if (hidden(img)) continue;
+      const whole = local(box(img));
+      const seen = clipped(img, box(img));
+      seen.left = Math.max(seen.left, 0); seen.top = Math.max(seen.top, 0);
+      seen.right = Math.min(seen.right, W); seen.bottom = Math.min(seen.bottom, H);
+      const lost = Math.max(whole.bottom - seen.bottom, whole.right - seen.right,
+                            seen.top - whole.top, seen.left - whole.left, 0);
+      const loaded = img.complete && img.naturalWidth > 0;
+      figures.push({lost: Math.round(lost), loaded: loaded,
+                    height: Math.round(whole.bottom - whole.top), top: Math.round(whole.top)});
+    }
+    for (const el of elements) {
+      const s = getComputedStyle(el);
+      const wide = el.scrollWidth - el.clientWidth, tall = el.scrollHeight - el.clientHeight;
+      const what = el.tagName.toLowerCase() + (el.className && typeof el.className === "string"
+                   ? "." + el.className.trim().split(/\s+/).slice(0, 2).join(".") : "");
+      if (clipping().includes(s.overflowX) && wide > tolerance && el.clientWidth > 0) {
+        cut.push({what: what, side: "right", px: wide, text: (el.innerText || "").trim().split("\n")[0].slice(0, 50)});
+      }
+      if (clipping().includes(s.overflowY) && tall > tolerance && el.clientHeight > 0) {
+        cut.push({what: what, side: "bottom", px: tall, text: (el.innerText || "").trim().split("\n")[0].slice(0, 50)});
+      }
+    }
+    return {bottom: Math.round(extent.bottom - H), right: Math.round(extent.right - W),
+            top: Math.round(-extent.top), left: Math.round(-extent.left), figures: figures, cut: cut,
+            width: W, height: H, scale: scale};
+  }
+
+  const out = [];
+  const slides = Reveal.getSlides();
+  for (let i = 0; i < slides.length; i++) {
+    const idx = Reveal.getIndices(slides[i]);
+    Reveal.slide(idx.h, idx.v || 0, 0);
+    let guard = 0;
+    while (Reveal.availableFragments().next && guard++ < 200) Reveal.nextFragment();
+    await mathIdle();
+    await frame();
+    const slide = Reveal.getCurrentSlide();
+    const record = measure(slide);
+    record.index = i; record.h = idx.h; record.v = idx.v || 0; record.title = title(slide);
+    out.push(record);
+  }
+  Reveal.slide(0, 0, 0);
+  return out;
+}
+"""
+
+
+@dataclass
+class SlideFit:
+    """What one slide (all fragments shown) looks like at the reference size, in slide px."""
+    deck: str
+    index: int                     # position in the deck, 0-based, subslides counted
+    h: int
+    v: int
+    title: str
+    bottom: int                    # content past the bottom edge (px, <= 0: fits)
+    right: int
+    top: int
+    left: int
+    figures: list = field(default_factory=list)     # {"lost": px, "loaded": bool, ...} per <img>
+    cut: list = field(default_factory=list)         # {"what", "side", "px", "text"} per box hiding content
+
+    @property
+    def where(self) -> str:
+        return f"{self.deck} slide {self.index + 1} ({self.h}.{self.v}) {self.title!r}"
+
+    @property
+    def overflow(self) -> int:
+        return max(self.bottom, self.right, self.top, self.left)
+
+    @property
+    def cut_figures(self) -> list:
+        return [f for f in self.figures if f["lost"] > TOLERANCE or not f["loaded"]]
+
+    def problems(self) -> list[str]:
+        found = []
+        for side in ("bottom", "right", "top", "left"):
+            px = getattr(self, side)
+            if px > TOLERANCE:
+                found.append(f"{self.where}: content runs {px} px past the {side} edge")
+        for number, figure in enumerate(self.figures, 1):
+            if not figure["loaded"]:
+                found.append(f"{self.where}: figure {number} did not load")
+            elif figure["lost"] > TOLERANCE:
+                found.append(f"{self.where}: figure {number} is cut by {figure['lost']} px "
+                             f"(top at {figure['top']} px, {figure['height']} px tall)")
+        for box in self.cut:
+            found.append(f"{self.where}: {box['what']} hides {box['px']} px at the {box['side']} "
+                         f"({box['text']!r})")
+        return found
+
+
+SHOW_JS = r"""
+async ([h, v]) => {
+  Reveal.configure({transition: "none", backgroundTransition: "none"});
+  Reveal.slide(h, v, 0);
+  let guard = 0;
+  while (Reveal.availableFragments().next && guard++ < 200) Reveal.nextFragment();
+  if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) await new Promise(r => MathJax.Hub.Queue(() => r()));
+  await new Promise(r => requestAnimationFrame(() => r()));
+}
+"""
+
+
+def screenshots(page, fits: list[SlideFit], folder: Path) -> None:
+    """Save ``folder/<deck>-<NN>.png`` for each slide (all fragments shown), NN = its 1-based index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for fit in fits:
+        page.evaluate(SHOW_JS, [fit.h, fit.v])
+        page.screenshot(path=str(folder / f"{fit.deck}-{fit.index + 1:02d}.png"))
+
+
+def measure_page(page, deck_name: str) -> list[SlideFit]:
+    """Measure every slide of the deck open in ``page`` (Reveal ready, MathJax done)."""
+    records = page.evaluate(MEASURE_JS, TOLERANCE)
+    return [SlideFit(deck=deck_name, index=r["index"], h=r["h"], v=r["v"], title=r["title"],
+                     bottom=r["bottom"], right=r["right"], top=r["top"], left=r["left"],
+                     figures=r["figures"], cut=r["cut"]) for r in records]
+
+
+# MathJax 2 writes a rendered element with id "<script id>-Frame" before each math source.
+MATH_SETTLED_JS = r"""
+() => {
+  if (!window.MathJax || !MathJax.Hub || !MathJax.isReady) return false;
+  const sources = Array.from(document.querySelectorAll('script[type^="math/tex"]'));
+  if (document.querySelector(".MathJax_Processing, .MathJax_Preview:not(:empty)")) return false;
+  return sources.every(s => s.id && document.getElementById(s.id + "-Frame"));
+}
+"""
+
+
+def wait_for_math(page, timeout_ms: int = 180_000) -> None:
+    """Poll until every math source in the page has its rendered element (no race with MathJax's queue)."""
+    page.wait_for_function(MATH_SETTLED_JS, timeout=timeout_ms, polling=250)
+
+
+def open_deck(page, url: str, timeout_ms: int = 60_000) -> None:
+    page.goto(url, wait_until="load")
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=timeout_ms)
+
+
+def summary(fits: list[SlideFit]) -> dict:
+    """Counts over many slides: slides that overflow, figures cut of all figures, slides with a cut box."""
+    return {
+        "slides": len(fits),
+        "overflowing slides": sum(f.overflow > TOLERANCE for f in fits),
+        "overflowing at the bottom": sum(f.bottom > TOLERANCE for f in fits),
+        "overflowing at the right": sum(f.right > TOLERANCE for f in fits),
+        "figures": sum(len(f.figures) for f in fits),
+        "figures cut": sum(len(f.cut_figures) for f in fits),
+        "slides with a box cut at the right": sum(any(b["side"] == "right" for b in f.cut) for f in fits),
+        "slides with a box cut at the bottom": sum(any(b["side"] == "bottom" for b in f.cut) for f in fits),
+    }
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.deck_fit", description=__doc__.splitlines()[0])
+    parser.add_argument("decks", nargs="*", type=Path, help="default: build/slides/*.slides.html")
+    parser.add_argument("--quiet", action="store_true", help="print the totals only")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="also save a PNG of every slide, all fragments shown, to DIR")
+    args = parser.parse_args(argv)
+    decks = args.decks or sorted(DECKS.glob("*.slides.html"))
+    if not decks:
+        print(f"no decks in {DECKS}: run `python -m tools.slides` first", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    folder = decks[0].resolve().parent
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    fits: list[SlideFit] = []
+    with sync_playwright() as manager:
+        browser = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        for deck in decks:
+            page = browser.new_page(viewport=VIEWPORT)
+            open_deck(page, f"{base}/{deck.name}")
+            wait_for_math(page)
+            measured = measure_page(page, deck.name.replace(".slides.html", ""))
+            if args.screenshots:
+                screenshots(page, measured, args.screenshots)
+            page.close()
+            fits.extend(measured)
+            if not args.quiet:
+                for fit in measured:
+                    for line in fit.problems():
+                        print(line)
+        browser.close()
+    server.shutdown()
+    counts = summary(fits)
+    print(f"{len(decks)} decks: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+    bad = counts["overflowing slides"] + counts["figures cut"] + counts["slides with a box cut at the right"] \
+        + counts["slides with a box cut at the bottom"]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
