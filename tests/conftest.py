@@ -10,6 +10,13 @@ import pytest
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, RequestLog, unavailable
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium carry the `browser` marker (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium for one test module (closed afterwards, so nbval runs with no browser up)."""
