@@ -119,8 +119,9 @@ def check_clip_by_norm(candidate):
         got_norm = float(np.linalg.norm(got))
         if norm > m and not np.isclose(got_norm, m, rtol=1e-6):
             other = float(np.abs(g).sum()) if np.isclose(got_norm, m * norm / np.abs(g).sum()) else None
-            hint = " (you divided by the sum of absolute values, the L1 norm; use the L2 norm np.linalg.norm)" \
-                if other else ""
+            hint = (" (you divided by the sum of absolute values, the L1 norm; use the L2 norm np.linalg.norm)"
+                    if other else " (the norm is np.linalg.norm(grad): the square root of the sum of squares of all "
+                    "entries)")
             raise Mismatch(f"{where}: the result should have norm {plain(m)}, got norm {plain(got_norm)}"
-                           f"{hint or ' (the norm is np.linalg.norm(grad): the square root of the sum of squares of all entries)'}")
+                           f"{hint}")
         expect_close(f"{where} (same direction as grad)", got, expected, atol=1e-9)

@@ -31,7 +31,8 @@ def _lstm_cases():
     yield _lstm_case(seed=61, batch=1, features=2, units=1)
     yield _lstm_case(seed=63, batch=2, features=3, units=6)
     x, h, c, W, U, b = _lstm_case(seed=64, batch=5, features=4, units=3)
-    yield x.astype(np.float32), h, c, W.astype(np.float32), U.astype(np.float32), b.astype(np.float32)  # as in the notebook
+    # float32 input and weights with a float64 state, as in the notebook's loop
+    yield x.astype(np.float32), h, c, W.astype(np.float32), U.astype(np.float32), b.astype(np.float32)
 
 
 _LSTM_ARGS = ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias")
@@ -135,7 +136,8 @@ def check_gru_step(candidate):
             "OLD state kept: h_t = z * h_{t-1} + (1 - z) * ĥ": dict(textbook=True),
             "the reset gate is applied before the recurrent matrix product (reset_after=False); Keras' default "
             "applies it after: ĥ = tanh(x W_h + b_h + r * (h U_h + b'_h))": dict(reset_before=True),
-            "gates in the wrong order: Keras stores the blocks as z, r, h (update, reset, candidate)": dict(order="rzh"),
+            "gates in the wrong order: Keras stores the blocks as z, r, h (update, reset, candidate)":
+                dict(order="rzh"),
         }
         for message, options in wrong.items():
             if np.allclose(got, _gru_variant(*case, **options), atol=1e-6):

@@ -99,7 +99,8 @@ def check_padded_batch(padded_batch):
                 raise Mismatch(f"ids {where}: the texts were split on spaces, so 'The', 'GOOD!' and 'bad,not' "
                                "are unknown words; use vocab.encode(text), which lower-cases and separates "
                                f"punctuation: {show}")
-            raise Mismatch(f"ids {where}: differ at row {row}, column {int(np.flatnonzero(ids[row] != want_ids[row])[0])}"
+            column = int(np.flatnonzero(ids[row] != want_ids[row])[0])
+            raise Mismatch(f"ids {where}: differ at row {row}, column {column}"
                            f" ({texts[row]!r}): {show} (unknown words → 1 = <unk>, padding → 0)")
         expect_shape(f"mask {where}", mask, want_mask.shape)
         if mask.dtype != bool:
@@ -197,7 +198,8 @@ def _build(build_many_to_one, vocab_size, embedding_dim, units, first):
     if embedding.input_dim != vocab_size or embedding.output_dim != embedding_dim:
         raise Mismatch(f"{where}: Embedding: expected Embedding({vocab_size}, {embedding_dim}) (vocab_size, "
                        f"embedding_dim), got Embedding({embedding.input_dim}, {embedding.output_dim})")
-    declared = [layer for layer in getattr(model, "_layers", model.layers) if isinstance(layer, keras.layers.InputLayer)]
+    declared = [layer for layer in getattr(model, "_layers", model.layers)
+                if isinstance(layer, keras.layers.InputLayer)]
     if declared and not any(str(d.dtype).startswith(("int", "uint")) for d in declared):
         raise Mismatch(f"{where}: the input is declared as {declared[0].dtype}; ids are integers: "
                        "keras.Input((None,), dtype=\"int32\")")
