@@ -1,71 +1,221 @@
-"""Exercises 06.1 (LSTM step) and 06.2 (GRU step): references pass, plausible wrong work is rejected."""
+"""Exercises 06.1 (LSTM step) and 06.2 (GRU step): plausible wrong answers are rejected with the right
+hint, correct answers written differently from the references pass.
+
+Families of wrong answers (issue 13): right only on one input, properties not checked, wrong dtype,
+inputs changed in place.
+"""
 import numpy as np
 import pytest
 
 from helpers import exercises
 from helpers.exercises.lesson06 import _gru_variant, _lstm_variant
 from helpers.lstm import sigmoid
-
-
-def test_ids_registered():
-    assert {"06.1", "06.2"} <= set(exercises.ids())
-
-
-@pytest.mark.parametrize("exercise_id", ["06.1", "06.2"])
-def test_reference_passes(exercise_id):
-    assert exercises.evaluate(exercise_id, exercises.get(exercise_id).reference) == (True, "passed")
+from tests.exercise_utils import assert_passes, assert_rejects
 
 
 def _lstm_wrong(**options):
     return lambda x, h, c, W, U, b: _lstm_variant(x, h, c, W, U, b, **options)
 
 
-def _lstm_no_forget_bias_order(x, h, c, W, U, b):
-    """i, f, c, o but c_t = f * c + g (input gate forgotten)."""
+def _gates(x, h, W, U, b):
     u = h.shape[1]
     z = x @ W + h @ U + b
-    f, g, o = sigmoid(z[:, u:2 * u]), np.tanh(z[:, 2 * u:3 * u]), sigmoid(z[:, 3 * u:])
+    return sigmoid(z[:, :u]), sigmoid(z[:, u:2 * u]), np.tanh(z[:, 2 * u:3 * u]), sigmoid(z[:, 3 * u:])
+
+
+def lstm_no_input_gate(x, h, c, W, U, b):
+    i, f, g, o = _gates(x, h, W, U, b)
     c_new = f * c + g
     return o * np.tanh(c_new), c_new
 
 
-def test_lstm_variant_matches_reference_by_default():
-    passed, _ = exercises.evaluate("06.1", _lstm_wrong())
-    assert passed
+def lstm_cell_in_place(x, h, c, W, U, b):
+    i, f, g, o = _gates(x, h, W, U, b)
+    c *= f                                   # updates the caller's c_prev
+    c += i * g
+    return o * np.tanh(c), c
 
 
-@pytest.mark.parametrize("wrong, word", [
-    (_lstm_wrong(order="ifoc"), "order"),
-    (_lstm_wrong(order="fico"), "order"),
-    (_lstm_wrong(swap=True), "swapped"),
-    (_lstm_wrong(forget_on_candidate=True), "old cell state"),
-    (_lstm_wrong(no_output=True), "output gate"),
-    (lambda *a: _lstm_variant(*a)[::-1], "swapped"),
-    (_lstm_no_forget_bias_order, "c_t"),
-    (lambda *a: _lstm_variant(*a)[0], "pair"),
-])
-def test_lstm_step_rejects(wrong, word):
-    passed, message = exercises.evaluate("06.1", wrong)
-    assert not passed
-    assert word in message
+def lstm_h_in_place(x, h, c, W, U, b):
+    i, f, g, o = _gates(x, h, W, U, b)
+    c_new = f * c + i * g
+    np.multiply(o, np.tanh(c_new), out=h)    # writes h_t into the caller's h_prev
+    return h, c_new
+
+
+def lstm_hard_coded_units(x, h, c, W, U, b):
+    u = 4                                    # the size of one example
+    z = x @ W + h @ U + b
+    i, f, g, o = sigmoid(z[:, :u]), sigmoid(z[:, u:2 * u]), np.tanh(z[:, 2 * u:3 * u]), sigmoid(z[:, 3 * u:])
+    c_new = f * c + i * g
+    return o * np.tanh(c_new), c_new
+
+
+def lstm_keras_ops(x, h, c, W, U, b):
+    import keras
+    u = h.shape[1]
+    z = x @ W + h @ U + b
+    i, f, o = (keras.ops.sigmoid(z[:, k * u:(k + 1) * u]) for k in (0, 1, 3))
+    c_new = f * c + i * np.tanh(z[:, 2 * u:3 * u])
+    return o * keras.ops.tanh(c_new), c_new
+
+
+def lstm_float32(x, h, c, W, U, b):
+    h_new, c_new = _lstm_variant(x, h, c, W, U, b)
+    return h_new.astype(np.float32), c_new.astype(np.float32)
+
+
+def lstm_no_bias(x, h, c, W, U, b):
+    return _lstm_variant(x, h, c, W, U, np.zeros_like(b))
+
+
+def lstm_split(x, h, c, W, U, b):
+    Wi, Wf, Wc, Wo = np.split(W, 4, axis=1)
+    Ui, Uf, Uc, Uo = np.split(U, 4, axis=1)
+    bi, bf, bc, bo = np.split(b, 4)
+    i = 1 / (1 + np.exp(-(x @ Wi + h @ Ui + bi)))
+    f = 1 / (1 + np.exp(-(x @ Wf + h @ Uf + bf)))
+    o = 1 / (1 + np.exp(-(x @ Wo + h @ Uo + bo)))
+    c_new = f * c + i * np.tanh(x @ Wc + h @ Uc + bc)
+    return o * np.tanh(c_new), c_new
+
+
+def lstm_tanh_sigmoid(x, h, c, W, U, b):
+    z = np.concatenate([x, h], axis=1) @ np.concatenate([W, U], axis=0) + b   # one matrix product
+    i, f, g, o = np.split(z, 4, axis=1)
+    gate = lambda a: 0.5 * (1 + np.tanh(a / 2))   # noqa: E731  (= sigmoid)
+    c_new = gate(f) * c + gate(i) * np.tanh(g)
+    return [gate(o) * np.tanh(c_new), c_new]
+
+
+WRONG = {
+    "06.1": [
+        ("gate order i, f, o, c", _lstm_wrong(order="ifoc"), ("order",)),
+        ("gate order f, i, c, o", _lstm_wrong(order="fico"), ("order",)),
+        ("sigmoid and tanh swapped", _lstm_wrong(swap=True), ("swapped",)),
+        ("forget gate on the candidate", _lstm_wrong(forget_on_candidate=True), ("old cell state",)),
+        ("no output gate", _lstm_wrong(no_output=True), ("output gate",)),
+        ("h and c swapped", lambda *a: _lstm_variant(*a)[::-1], ("swapped",)),
+        ("no input gate", lstm_no_input_gate, ("c_t",)),
+        ("no bias (right when the bias is 0)", lstm_no_bias, ("bias is missing",)),
+        ("h_t only", lambda *a: _lstm_variant(*a)[0], ("pair",)),
+        ("hard-coded 4 units (one input)", lstm_hard_coded_units, ("batch 1, 2 features, 1 units", "hard-coded")),
+        ("keras.ops tensors (dtype)", lstm_keras_ops, ("numpy array",)),
+        ("float32 (dtype)", lstm_float32, ("float64",)),
+        ("c_prev updated in place", lstm_cell_in_place, ("in place", "`c_prev`")),
+        ("h_t written into h_prev", lstm_h_in_place, ("in place", "`h_prev`")),
+    ],
+}
+
+RIGHT = {
+    "06.1": [
+        ("blocks split per gate", lstm_split),
+        ("one stacked product, sigmoid via tanh, a list", lstm_tanh_sigmoid),
+    ],
+}
 
 
 def _gru_wrong(**options):
     return lambda x, h, W, U, b: _gru_variant(x, h, W, U, b, **options)
 
 
-def test_gru_variant_matches_reference_by_default():
-    assert exercises.evaluate("06.2", _gru_wrong())[0]
+def gru_in_place(x, h, W, U, b):
+    u = h.shape[1]
+    xw, hu = x @ W + b[0], h @ U + b[1]
+    z = sigmoid(xw[:, :u] + hu[:, :u])
+    r = sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+    cand = np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+    h *= z                                   # updates the caller's h_prev
+    h += (1 - z) * cand
+    return h
 
 
-@pytest.mark.parametrize("wrong, word", [
-    (_gru_wrong(textbook=True), "textbook"),
-    (_gru_wrong(reset_before=True), "reset_after"),
-    (_gru_wrong(order="rzh"), "order"),
-    (lambda x, h, W, U, b: _gru_variant(x, h, W, U, b[::-1]), "h_t"),
-    (lambda x, h, W, U, b: np.tanh(x @ W[:, 2 * h.shape[1]:]), "h_t"),
-])
-def test_gru_step_rejects(wrong, word):
-    passed, message = exercises.evaluate("06.2", wrong)
-    assert not passed
-    assert word in message
+def gru_hard_coded_units(x, h, W, U, b):
+    u = 4
+    xw, hu = x @ W + b[0], h @ U + b[1]
+    z = sigmoid(xw[:, :u] + hu[:, :u])
+    r = sigmoid(xw[:, u:2 * u] + hu[:, u:2 * u])
+    return z * h + (1 - z) * np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+
+
+def gru_keras_ops(x, h, W, U, b):
+    import keras
+    return keras.ops.convert_to_tensor(_gru_variant(x, h, W, U, b), dtype="float32")
+
+
+def gru_float32(x, h, W, U, b):
+    return _gru_variant(x, h, W, U, b).astype(np.float32)
+
+
+def gru_no_reset(x, h, W, U, b):
+    u = h.shape[1]
+    xw, hu = x @ W + b[0], h @ U + b[1]
+    z = sigmoid(xw[:, :u] + hu[:, :u])
+    return z * h + (1 - z) * np.tanh(xw[:, 2 * u:] + hu[:, 2 * u:])
+
+
+def gru_summed_bias(x, h, W, U, b):
+    return _gru_variant(x, h, W, U, np.stack([b[0] + b[1], np.zeros_like(b[1])]))
+
+
+def gru_per_gate(x, h, W, U, b):
+    Wz, Wr, Wh = np.split(W, 3, axis=1)
+    Uz, Ur, Uh = np.split(U, 3, axis=1)
+    (bz, br, bh), (rz, rr, rh) = np.split(b[0], 3), np.split(b[1], 3)
+    z = 1 / (1 + np.exp(-(x @ Wz + bz + h @ Uz + rz)))
+    r = 1 / (1 + np.exp(-(x @ Wr + br + h @ Ur + rr)))
+    cand = np.tanh(x @ Wh + bh + r * (h @ Uh + rh))
+    return h + (1 - z) * (cand - h)          # = z h + (1 - z) cand
+
+
+def gru_einsum(x, h, W, U, b):
+    u = h.shape[1]
+    xw = np.einsum("bf,fk->bk", x, W) + b[0]
+    hu = np.einsum("bu,uk->bk", h, U) + b[1]
+    z, r = np.split(sigmoid(xw[:, :2 * u] + hu[:, :2 * u]), 2, axis=1)
+    return z * h + (1 - z) * np.tanh(xw[:, 2 * u:] + r * hu[:, 2 * u:])
+
+
+WRONG["06.2"] = [
+    ("textbook update", _gru_wrong(textbook=True), ("textbook",)),
+    ("reset before the product", _gru_wrong(reset_before=True), ("reset_after",)),
+    ("gate order r, z, h", _gru_wrong(order="rzh"), ("order",)),
+    ("bias rows swapped", lambda x, h, W, U, b: _gru_variant(x, h, W, U, b[::-1]), ("bias rows are swapped",)),
+    ("candidate only", lambda x, h, W, U, b: np.tanh(x @ W[:, 2 * h.shape[1]:]), ("h_t",)),
+    ("no reset gate", gru_no_reset, ("h_t",)),
+    ("both bias rows on the input side", gru_summed_bias, ("h_t",)),
+    ("recurrent bias missing", lambda x, h, W, U, b: _gru_variant(x, h, W, U, np.stack([b[0], 0 * b[1]])),
+     ("bias[1]",)),
+    ("hard-coded 4 units (one input)", gru_hard_coded_units, ("1 units", "hard-coded")),
+    ("a tensor (dtype)", gru_keras_ops, ("numpy array",)),
+    ("float32 (dtype)", gru_float32, ("float64",)),
+    ("h_prev updated in place", gru_in_place, ("in place", "`h_prev`")),
+]
+
+RIGHT["06.2"] = [
+    ("per-gate matrices, h + (1 - z)(ĥ - h)", gru_per_gate),
+    ("einsum, z and r together", gru_einsum),
+]
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate, words",
+                         [(i, label, c, w) for i, entries in WRONG.items() for label, c, w in entries],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_wrong_answers_are_rejected(exercise_id, label, candidate, words):
+    assert_rejects(exercise_id, candidate, *words)
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate",
+                         [(i, label, c) for i, entries in RIGHT.items() for label, c in entries],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_correct_answers_written_differently_pass(exercise_id, label, candidate):
+    assert_passes(exercise_id, candidate)
+
+
+def test_default_variants_equal_the_references():
+    assert_passes("06.1", _lstm_wrong())
+    assert_passes("06.2", _gru_wrong())
+
+
+def test_ids_registered():
+    assert {"06.1", "06.2"} <= set(exercises.ids())

@@ -4,7 +4,7 @@ import pytest
 
 from helpers import exercises
 from helpers.music import random_batch, unvectorize, vectorize
-from tests.exercise_utils import assert_rejects
+from tests.exercise_utils import assert_passes, assert_rejects
 
 
 def test_ids_registered():
@@ -38,17 +38,77 @@ def _decode_shifted(ids, vocab):
     return "".join(vocab[(i + 1) % len(vocab)] for i in ids)
 
 
-@pytest.mark.parametrize("pair, word", [
-    ((_plus_one, unvectorize), "one too large"),
-    ((_own_sorted, unvectorize), "given vocab"),
-    ((_as_list, unvectorize), "numpy array"),
-    ((_as_float, unvectorize), "integer"),
-    ((vectorize, _decode_list), "string"),
-    ((vectorize, _decode_shifted), "one position off"),
-    (vectorize, "pair"),
-])
-def test_vectorize_mistakes_rejected(pair, word):
-    assert_rejects("07.1", pair, word)
+def _make_cached():
+    calls = []
+
+    def to_ids(text, vocab):
+        if not calls:
+            calls.append({c: i for i, c in enumerate(vocab)})
+        return np.array([calls[0][c] for c in text], dtype=np.int64)
+    return to_ids
+
+
+def _sorts_vocab(text, vocab):
+    vocab.sort()                                 # sorts the caller's list
+    return np.array([vocab.index(c) for c in text], dtype=np.int64)
+
+
+def _searchsorted(text, vocab):
+    return np.searchsorted(sorted(vocab), list(text)).astype(np.int64)
+
+
+def _no_dtype(text, vocab):
+    index = {c: i for i, c in enumerate(vocab)}
+    return np.array([index[c] for c in text])   # float64 for the empty text
+
+
+def _decode_strip(ids, vocab):
+    return "".join(vocab[i] for i in ids).strip()
+
+
+def _index_list(text, vocab):
+    return np.array([vocab.index(c) for c in text], dtype=int)
+
+
+def _decode_map(ids, vocab):
+    return "".join(map(vocab.__getitem__, ids.tolist()))
+
+
+def _fromiter(text, vocab):
+    index = dict(zip(vocab, range(len(vocab))))
+    return np.fromiter((index[c] for c in text), dtype=np.int32, count=len(text))
+
+
+def _decode_loop(ids, vocab):
+    out = ""
+    for i in ids:
+        out += vocab[int(i)]
+    return out
+
+
+WRONG = {
+    "07.1": [
+        ("ids one too large", (_plus_one, unvectorize), ("one too large",)),
+        ("the text's own sorted characters", (_own_sorted, unvectorize), ("given vocab",)),
+        ("a list (dtype)", (_as_list, unvectorize), ("numpy array",)),
+        ("float ids (dtype)", (_as_float, unvectorize), ("integer",)),
+        ("no dtype: the empty text gives floats (dtype, one input)", (_no_dtype, unvectorize), ("integer", "empty")),
+        ("decodes to a list", (vectorize, _decode_list), ("string",)),
+        ("decodes one position off", (vectorize, _decode_shifted), ("one position off",)),
+        ("decode strips the ends", (vectorize, _decode_strip), ("strip",)),
+        ("only one function", vectorize, ("pair",)),
+        ("mapping cached across calls (one input)", (_make_cached(), unvectorize), ("previous vocabulary",)),
+        ("positions in the sorted vocabulary (one input)", (_searchsorted, unvectorize), ("sorted",)),
+        ("vocab sorted in place", (_sorts_vocab, unvectorize), ("in place", "`vocab`")),
+    ],
+}
+
+RIGHT = {
+    "07.1": [
+        ("vocab.index and map", (_index_list, _decode_map)),
+        ("np.fromiter int32 and a loop", (_fromiter, _decode_loop)),
+    ],
+}
 
 
 # ---- 07.2 random batches ------------------------------------------------------------------------
@@ -102,19 +162,81 @@ def fixed_seed_inside(ids, batch, seq_len, rng):
     return _windows(ids, np.random.default_rng(0).integers(0, len(ids) - seq_len, size=batch), seq_len)
 
 
-@pytest.mark.parametrize("candidate, word", [
-    (no_shift, "off by one"),
-    (shift_two, "shifted by two"),
-    (swapped, "swapped"),
-    (transposed, "transposed"),
-    (consecutive_chunks, "evenly spaced"),
-    (always_start, "same position"),
-    (global_random, "reproducible"),
-    (never_last, "never reach"),
-    (fixed_seed_inside, "not random"),
-])
-def test_random_batch_mistakes_rejected(candidate, word):
-    assert_rejects("07.2", candidate, word)
+def sorted_starts(ids, batch, seq_len, rng):
+    return _windows(ids, np.sort(_starts(ids, batch, seq_len, rng)), seq_len)
+
+
+def clustered(ids, batch, seq_len, rng):
+    first = rng.integers(0, len(ids) - seq_len - batch)
+    return _windows(ids, first + rng.permutation(batch), seq_len)    # neighbours of one random start
+
+
+def float_ids(ids, batch, seq_len, rng):
+    x, y = _windows(ids, _starts(ids, batch, seq_len, rng), seq_len)
+    return x.astype(np.float32), y.astype(np.float32)
+
+
+def hard_coded_length(ids, batch, seq_len, rng):
+    return _windows(ids, rng.integers(0, 300 - seq_len, size=batch), seq_len)   # the length of one text
+
+
+def shuffles_text(ids, batch, seq_len, rng):
+    starts = _starts(ids, batch, seq_len, rng)
+    x, y = _windows(ids, starts, seq_len)
+    rng.shuffle(ids)                              # "more random": shuffles the caller's text
+    return x, y
+
+
+def per_row_loop(ids, batch_size, seq_len, rng):
+    xs, ys = [], []
+    for _ in range(batch_size):
+        s = int(rng.integers(len(ids) - seq_len))
+        xs.append(ids[s:s + seq_len])
+        ys.append(ids[s + 1:s + seq_len + 1])
+    return np.stack(xs), np.stack(ys)
+
+
+def sliding_windows(ids, batch_size, seq_len, rng):
+    windows = np.lib.stride_tricks.sliding_window_view(ids, seq_len + 1)   # (len - seq_len, seq_len + 1)
+    picked = windows[rng.choice(len(windows), size=batch_size)]
+    return picked[:, :-1].copy(), picked[:, 1:].copy()
+
+
+WRONG["07.2"] = [
+    ("targets not shifted", no_shift, ("off by one",)),
+    ("shifted by two", shift_two, ("shifted by two",)),
+    ("x and y swapped", swapped, ("swapped",)),
+    ("transposed", transposed, ("transposed",)),
+    ("consecutive chunks", consecutive_chunks, ("evenly spaced",)),
+    ("every row at 0", always_start, ("same position",)),
+    ("np.random, not rng", global_random, ("reproducible",)),
+    ("never the last start", never_last, ("never reach",)),
+    ("a fixed seed inside", fixed_seed_inside, ("not random",)),
+    ("sorted starts (rows not independent)", sorted_starts, ("sorted", "independent")),
+    ("neighbours of one start (rows not independent)", clustered, ("not independent",)),
+    ("float ids (dtype)", float_ids, ("integer",)),
+    ("text length hard-coded (one input)", hard_coded_length, ("length 45", "hard-coded")),
+    ("shuffles the text in place", shuffles_text, ("in place", "`ids`")),
+]
+
+RIGHT["07.2"] = [
+    ("one draw per row in a loop", per_row_loop),
+    ("sliding_window_view and rng.choice", sliding_windows),
+]
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate, words",
+                         [(i, label, c, w) for i, entries in WRONG.items() for label, c, w in entries],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_wrong_answers_are_rejected(exercise_id, label, candidate, words):
+    assert_rejects(exercise_id, candidate, *words)
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate",
+                         [(i, label, c) for i, entries in RIGHT.items() for label, c in entries],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_correct_answers_written_differently_pass(exercise_id, label, candidate):
+    assert_passes(exercise_id, candidate)
 
 
 def test_stub_is_reported_as_not_attempted():

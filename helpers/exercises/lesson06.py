@@ -5,6 +5,7 @@ import numpy as np
 
 from ..lstm import gru_step, lstm_step, sigmoid
 from . import Mismatch, expect_close, expect_shape, register
+from ._lesson_inputs import as_array, call
 
 
 def _lstm_case(seed=6, batch=3, features=5, units=4):
@@ -25,36 +26,70 @@ def _lstm_variant(x, h, c, W, U, b, *, order="ifco", swap=False, forget_on_candi
     return h_new, c_new
 
 
+def _lstm_cases():
+    yield _lstm_case()
+    yield _lstm_case(seed=61, batch=1, features=2, units=1)
+    yield _lstm_case(seed=63, batch=2, features=3, units=6)
+    x, h, c, W, U, b = _lstm_case(seed=64, batch=5, features=4, units=3)
+    # float32 input and weights with a float64 state, as in the notebook's loop
+    yield x.astype(np.float32), h, c, W.astype(np.float32), U.astype(np.float32), b.astype(np.float32)
+
+
+_LSTM_ARGS = ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias")
+
+
+def _float_result(what, value, inputs) -> np.ndarray:
+    """A numpy float array; float64 when any input is float64 (numpy's own promotion)."""
+    value = as_array(what, value)
+    wanted = np.result_type(*inputs)
+    if wanted == np.float64 and value.dtype != np.float64:
+        raise Mismatch(f"{what}: expected float64 (numpy's result for these float64 inputs), got {value.dtype}: "
+                       "compute with numpy (np.exp, np.tanh, @) and do not cast")
+    return value
+
+
 @register("06.1", "One LSTM step (Keras gate order i, f, c, o)", lstm_step)
 def check_lstm_step(candidate):
-    case = _lstm_case()
-    expected_h, expected_c = lstm_step(*case)
-    result = candidate(*(np.copy(a) for a in case))
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Mismatch(f"lstm_step should return a pair (h_t, c_t), got {type(result).__name__}")
-    h, c = (np.asarray(r, dtype=np.float64) for r in result)
-    expect_shape("h_t", h, expected_h.shape)
-    expect_shape("c_t", c, expected_c.shape)
-    wrong = {
-        "gates in the wrong order: Keras stores the blocks as i, f, c, o (input, forget, candidate, output), "
-        "you used i, f, o, c": dict(order="ifoc"),
-        "the forget gate must scale the old cell state c_{t-1} and the input gate the candidate: "
-        "c_t = f * c_{t-1} + i * g (or you took the input and forget blocks in the wrong order: Keras' "
-        "order is i, f, c, o)": dict(forget_on_candidate=True),
-        "sigmoid and tanh swapped: the gates i, f, o use sigmoid (a 0-1 valve), the candidate uses tanh":
-            dict(swap=True),
-        "the output gate is missing: h_t = o * tanh(c_t)": dict(no_output=True),
-    }
-    for message, options in wrong.items():
-        wrong_h, wrong_c = _lstm_variant(*case, **options)
-        if np.allclose(h, wrong_h, atol=1e-6) and np.allclose(c, wrong_c, atol=1e-6):
-            raise Mismatch(message)
-    if np.allclose(c, expected_c, atol=1e-6) and np.allclose(h, np.tanh(expected_c), atol=1e-6):
-        raise Mismatch("the output gate is missing: h_t = o * tanh(c_t)")
-    if np.allclose(h, expected_c, atol=1e-6) and np.allclose(c, expected_h, atol=1e-6):
-        raise Mismatch("h_t and c_t are swapped: return (h_t, c_t)")
-    expect_close("c_t (cell state)", c, expected_c, atol=1e-6)
-    expect_close("h_t (hidden state)", h, expected_h, atol=1e-6)
+    for number, case in enumerate(_lstm_cases()):
+        batch, units = case[1].shape
+        where = f"lstm_step with batch {batch}, {case[0].shape[1]} features, {units} units"
+        expected_h, expected_c = lstm_step(*case)
+        result = call("lstm_step", candidate, _LSTM_ARGS, case, where=where, first=number == 0)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise Mismatch(f"lstm_step should return a pair (h_t, c_t), got {type(result).__name__}")
+        h = _float_result(f"{where}: h_t", result[0], case)
+        c = _float_result(f"{where}: c_t", result[1], case)
+        h, c = h.astype(np.float64), c.astype(np.float64)
+        if h.shape == expected_h.shape and c.shape == expected_h.shape:
+            if np.allclose(h, expected_c, atol=1e-6) and np.allclose(c, expected_h, atol=1e-6):
+                raise Mismatch(f"{where}: h_t and c_t are swapped: return (h_t, c_t)")
+        expect_shape(f"{where}: h_t", h, expected_h.shape)
+        expect_shape(f"{where}: c_t", c, expected_c.shape)
+        if np.allclose(h, expected_h, atol=1e-6) and np.allclose(c, expected_c, atol=1e-6):
+            continue
+        wrong = {
+            "gates in the wrong order: Keras stores the blocks as i, f, c, o (input, forget, candidate, output), "
+            "you used i, f, o, c": dict(order="ifoc"),
+            "the forget gate must scale the old cell state c_{t-1} and the input gate the candidate: "
+            "c_t = f * c_{t-1} + i * g (or you took the input and forget blocks in the wrong order: Keras' "
+            "order is i, f, c, o)": dict(forget_on_candidate=True),
+            "sigmoid and tanh swapped: the gates i, f, o use sigmoid (a 0-1 valve), the candidate uses tanh":
+                dict(swap=True),
+            "the output gate is missing: h_t = o * tanh(c_t)": dict(no_output=True),
+        }
+        for message, options in wrong.items():
+            wrong_h, wrong_c = _lstm_variant(*case, **options)
+            if np.allclose(h, wrong_h, atol=1e-6) and np.allclose(c, wrong_c, atol=1e-6):
+                raise Mismatch(f"{where}: {message}")
+        if np.allclose(c, expected_c, atol=1e-6) and np.allclose(h, np.tanh(expected_c), atol=1e-6):
+            raise Mismatch(f"{where}: the output gate is missing: h_t = o * tanh(c_t)")
+        x, hp, cp, W, U, b = case
+        if np.allclose(c, _lstm_variant(x, hp, cp, W, U, np.zeros_like(b))[1], atol=1e-6):
+            raise Mismatch(f"{where}: the bias is missing: z = x_t @ kernel + h_prev @ recurrent_kernel + bias")
+        if np.allclose(c, _lstm_variant(x, np.zeros_like(hp), cp, W, U, b)[1], atol=1e-6):
+            raise Mismatch(f"{where}: h_prev is not used: z = x_t @ kernel + h_prev @ recurrent_kernel + bias")
+        expect_close(f"{where}: c_t (cell state)", c, expected_c, atol=1e-6)
+        expect_close(f"{where}: h_t (hidden state)", h, expected_h, atol=1e-6)
 
 
 def _gru_variant(x, h, W, U, b, *, textbook=False, reset_before=False, order="zrh"):
@@ -72,23 +107,45 @@ def _gru_variant(x, h, W, U, b, *, textbook=False, reset_before=False, order="zr
     return (1 - z) * h + z * cand if textbook else z * h + (1 - z) * cand
 
 
+def _gru_cases():
+    rng = np.random.default_rng(62)
+    for batch, features, units in ((3, 5, 4), (1, 2, 1), (2, 3, 6), (4, 4, 3)):
+        yield (rng.normal(size=(batch, features)), rng.normal(size=(batch, units)),
+               rng.normal(size=(features, 3 * units)), rng.normal(size=(units, 3 * units)),
+               rng.normal(size=(2, 3 * units)))
+
+
 @register("06.2", "One GRU step (Keras: reset_after=True, z keeps the old state)", gru_step)
 def check_gru_step(candidate):
-    rng = np.random.default_rng(62)
-    batch, features, units = 3, 5, 4
-    case = (rng.normal(size=(batch, features)), rng.normal(size=(batch, units)),
-            rng.normal(size=(features, 3 * units)), rng.normal(size=(units, 3 * units)), rng.normal(size=(2, 3 * units)))
-    expected = gru_step(*case)
-    got = np.asarray(candidate(*(np.copy(a) for a in case)), dtype=np.float64)
-    expect_shape("h_t", got, expected.shape)
-    wrong = {
-        "that is the textbook convention h_t = (1 - z) h_{t-1} + z ĥ; Keras' update gate z is the share of the "
-        "OLD state kept: h_t = z * h_{t-1} + (1 - z) * ĥ": dict(textbook=True),
-        "the reset gate is applied before the recurrent matrix product (reset_after=False); Keras' default "
-        "applies it after: ĥ = tanh(x W_h + b_h + r * (h U_h + b'_h))": dict(reset_before=True),
-        "gates in the wrong order: Keras stores the blocks as z, r, h (update, reset, candidate)": dict(order="rzh"),
-    }
-    for message, options in wrong.items():
-        if np.allclose(got, _gru_variant(*case, **options), atol=1e-6):
-            raise Mismatch(message)
-    expect_close("h_t", got, expected, atol=1e-6)
+    for number, case in enumerate(_gru_cases()):
+        if number == 3:                                   # float32 weights and input, as in the notebook
+            case = tuple(a.astype(np.float32) if k != 1 else a for k, a in enumerate(case))
+        batch, units = case[1].shape
+        where = f"gru_step with batch {batch}, {case[0].shape[1]} features, {units} units"
+        expected = gru_step(*case)
+        result = call("gru_step", candidate, ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"), case,
+                      where=where, first=number == 0)
+        if isinstance(result, (tuple, list)):
+            raise Mismatch(f"{where}: return h_t alone (one array (batch, units)), got a {type(result).__name__}")
+        got = _float_result(f"{where}: h_t", result, case).astype(np.float64)
+        expect_shape(f"{where}: h_t", got, expected.shape)
+        if np.allclose(got, expected, atol=1e-6):
+            continue
+        wrong = {
+            "that is the textbook convention h_t = (1 - z) h_{t-1} + z ĥ; Keras' update gate z is the share of the "
+            "OLD state kept: h_t = z * h_{t-1} + (1 - z) * ĥ": dict(textbook=True),
+            "the reset gate is applied before the recurrent matrix product (reset_after=False); Keras' default "
+            "applies it after: ĥ = tanh(x W_h + b_h + r * (h U_h + b'_h))": dict(reset_before=True),
+            "gates in the wrong order: Keras stores the blocks as z, r, h (update, reset, candidate)":
+                dict(order="rzh"),
+        }
+        for message, options in wrong.items():
+            if np.allclose(got, _gru_variant(*case, **options), atol=1e-6):
+                raise Mismatch(f"{where}: {message}")
+        x, h, W, U, b = case
+        if np.allclose(got, _gru_variant(x, h, W, U, b[::-1]), atol=1e-6):
+            raise Mismatch(f"{where}: the two bias rows are swapped: bias[0] goes with the input side (x_t @ kernel), "
+                           "bias[1] with the recurrent side (h_prev @ recurrent_kernel)")
+        if np.allclose(got, _gru_variant(x, h, W, U, np.stack([b[0], np.zeros_like(b[1])])), atol=1e-6):
+            raise Mismatch(f"{where}: bias[1] (the recurrent side's bias) is missing; the bias has two rows")
+        expect_close(f"{where}: h_t", got, expected, atol=1e-6)
