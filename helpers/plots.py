@@ -202,8 +202,11 @@ def attention_heads(tokens, weights, *, heads=None, title: str = ""):
         ax.grid(False)
         ax.set_title(f"head {head}", fontsize=10)
     axes[0][0].set_ylabel("query (looks)")
-    fig.supxlabel("key (looked at)", fontsize=9)
+    axes[0][0].set_xlabel("key (looked at)")
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
+    margin = 0.11 * max(len(t) for t in tokens) + 0.5           # room for the longest word, in inches
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
+                        top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a redraw
     return fig
