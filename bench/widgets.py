@@ -2,7 +2,8 @@
 
 A redraw in the notebook is: the pure plotting function the callback calls, then the inline
 backend encoding the figure as PNG. Both are timed here, outside a kernel, for the explorers
-whose inputs are cheap to build (lessons 00-02, and lesson 10's heat-maps fed random weights); the median over repeated moves is reported.
+whose inputs are cheap to build (lessons 00-02, and lesson 10's heat-maps fed random weights);
+the median over repeated moves is reported.
 """
 from __future__ import annotations
 
