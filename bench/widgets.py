@@ -2,7 +2,8 @@
 
 A redraw in the notebook is: the pure plotting function the callback calls, then the inline
 backend encoding the figure as PNG. Both are timed here, outside a kernel, for the explorers
-whose inputs are cheap to build (lessons 00-02); the median over repeated moves is reported.
+whose inputs are cheap to build (lessons 00-02, and lesson 10's heat-maps fed random weights);
+the median over repeated moves is reported.
 """
 from __future__ import annotations
 
@@ -44,7 +45,18 @@ def measure(repeats: int = 15) -> dict[str, float]:
         "02 bag explorer (typing)": _redraw_ms(
             lambda b: plots.bag_comparison(a, text.tokenize(b), probabilities=[0.4, 0.6]),
             ["the food was bad , not good at all", "the food was bad", "good good food"], repeats),
+        "10 attention-heads explorer (typing, 4 heads)": _redraw_ms(
+            lambda words: plots.attention_heads(words, _random_attention(4, len(words))),
+            [a, text.tokenize("not bad , the food was really good"), text.tokenize("good")], repeats),
     }
+
+
+def _random_attention(heads: int, length: int):
+    """Weights ``(heads, length, length)`` whose rows sum to 1, standing in for a trained model's."""
+    import numpy as np
+
+    w = np.random.default_rng(length).random((heads, length, length))
+    return w / w.sum(axis=-1, keepdims=True)
 
 
 if __name__ == "__main__":

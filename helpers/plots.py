@@ -10,7 +10,7 @@ import numpy as np
 from .validation import check_array
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
-           "bag_comparison", "activation_curve"]
+           "bag_comparison", "activation_curve", "attention_heads"]
 
 
 def loss_curve(history: dict, ax=None, title: str = "training"):
@@ -176,4 +176,37 @@ def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh")
     ax.set_xlabel("x")
     ax.set_ylim(-1.2, 3.2 if activation == "relu" else 1.2)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.17)
+    return fig
+
+
+def attention_heads(tokens, weights, *, heads=None, title: str = ""):
+    """Self-attention weights per head over one sentence (lesson 10): one heat-map per head.
+
+    ``tokens``: the ``T`` words; ``weights`` ``(H, T, T)``, row = query (the word that looks),
+    column = key (the word looked at), each row summing to 1. ``heads``: which heads to draw
+    (default all). Returns the Figure.
+    """
+    tokens = [str(t) for t in tokens]
+    weights = check_array("weights", weights, shape=(None, len(tokens), len(tokens)),
+                          dims=("heads", len(tokens), len(tokens)), kind="number")
+    heads = list(range(weights.shape[0])) if heads is None else [int(h) for h in np.atleast_1d(heads)]
+    bad = [h for h in heads if not 0 <= h < weights.shape[0]]
+    if bad or not heads:
+        raise ValueError(f"argument 'heads': expected head numbers in [0, {weights.shape[0] - 1}], got {heads}")
+    size = 0.32 * len(tokens) + 1.2
+    fig, axes = plt.subplots(1, len(heads), figsize=(min(12.5, size * len(heads) + 0.8), size + 0.6), squeeze=False)
+    for ax, head in zip(axes[0], heads):
+        ax.imshow(weights[head], cmap="viridis", vmin=0, vmax=1)
+        ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=8)
+        ax.set_yticks(range(len(tokens)), tokens if ax is axes[0][0] else [""] * len(tokens), fontsize=8)
+        ax.grid(False)
+        ax.set_title(f"head {head}", fontsize=10)
+    axes[0][0].set_ylabel("query (looks)")
+    axes[0][0].set_xlabel("key (looked at)")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    margin = 0.11 * max(len(t) for t in tokens) + 0.5           # room for the longest word, in inches
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
+                        top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a redraw
     return fig
