@@ -91,7 +91,7 @@ def fixed_cell(units: int):
     return MinimalRNNCell(units)
 
 
-@register("03.3", "Fix the popular RNN cell", fixed_cell)
+@register("03.3", "Fix the popular RNN cell", fixed_cell, time_limit=30, imports=("keras",))
 def check_fixed_cell(candidate):
     import keras
 
