@@ -223,3 +223,26 @@ def expect_raises(what: str, fn: Callable, *args, exceptions=(ValueError, TypeEr
         raise Mismatch(f"{what}: expected {' or '.join(e.__name__ for e in exceptions)}, "
                        f"got {type(error).__name__}: {error}") from None
     raise Mismatch(f"{what}: expected {' or '.join(e.__name__ for e in exceptions)}, but nothing was raised")
+
+
+def _same(got, value) -> bool:
+    try:
+        a, b = np.asarray(got), np.asarray(value)
+        if a.shape != b.shape:
+            return False
+        if a.dtype.kind in "biuf" and b.dtype.kind in "biuf":
+            return bool(np.allclose(a.astype(np.float64), b.astype(np.float64), atol=1e-7, rtol=1e-6))
+        return bool(np.array_equal(a, b))
+    except (TypeError, ValueError):
+        return False
+
+
+def name_mistake(what: str, got, want, mistakes: dict) -> None:
+    """Fail with the hint of the first known mistake whose output equals ``got`` (and differs from ``want``).
+
+    ``mistakes`` maps a hint to the value a classic wrong answer gives on the same input, e.g.
+    ``{"tanh is missing": a, "the bias is missing": np.tanh(a - b_h)}`` (or a list of such pairs).
+    """
+    for hint, value in (mistakes.items() if isinstance(mistakes, dict) else mistakes):
+        if _same(got, value) and not _same(value, want):
+            raise Mismatch(f"{what}: {hint}")
