@@ -37,7 +37,8 @@ def check_next_word_pairs(candidate):
             raise Mismatch(f"{what}: expected {len(want)} pairs (one per word that has a next word; a repeated "
                            f"word is paired again each time it occurs), got {len(got)}: {show(got)}")
         name_mistake(what, [tuple(map(str, p)) for p in got], [tuple(p) for p in want], {
-            "pairs are reversed: expected (word, next word)": [(b, a) for a, b in want],
+            "pairs are reversed: expected (word, next word)"
+            + (f" such as {show(want[0])}, got {show(got[0])}" if want else ""): [(b, a) for a, b in want],
             "the words were changed to lower case: keep each word exactly as given ('The' is not 'the')":
                 [(a.lower(), b.lower()) for a, b in want],
             "punctuation was stripped: keep each word exactly as given (\"world!\" stays \"world!\")":
