@@ -318,7 +318,7 @@ WRONG = {
         ("in place: shifts the caller's array", pad_shift_in_place, ("in place", "ids")),
     ],
     "01.1": [
-        ("vocab axis first", lambda ids, v: np.moveaxis(text.one_hot(ids, v), -1, 0), ("last",)),
+        ("property: vocab axis first", lambda ids, v: np.moveaxis(text.one_hot(ids, v), -1, 0), ("last",)),
         ("counts not ones", lambda ids, v: text.one_hot(ids, v) * np.asarray(ids)[..., None], ("exactly one 1",)),
         ("off by one", lambda ids, v: np.eye(v, dtype=np.float32)[np.asarray(ids) - 1], ("off by one",)),
         ("one input: vocab from the data", lambda ids, v: np.eye(ids.max() + 1, dtype=np.float32)[ids],
@@ -355,7 +355,7 @@ WRONG = {
     ],
     "02.1": [
         ("presence not counts", bow_presence, ("count",)),
-        ("padding counted", bow_with_padding, ("padding",)),
+        ("property: padding counted", bow_with_padding, ("padding",)),
         ("normalised", bow_normalised, ("normalised",)),
         ("transposed", lambda seqs, v: text.bag_of_words(seqs, v).T, ("shape",)),
         ("one input: vocab from the data", bow_bincount_no_minlength, ("largest id",)),
