@@ -59,6 +59,15 @@ def test_the_time_limit_also_works_outside_the_main_thread(temporary_exercise):
     assert result["out"][0] is False and "time limit" in result["out"][1]
 
 
+def test_time_spent_outside_the_students_code_does_not_count(temporary_exercise):
+    import time
+
+    # the checker is library code (time.sleep): 1 s of it does not use up a 0.5 s budget
+    exercise_id = temporary_exercise(time.sleep)
+    passed, message = exercises.evaluate(exercise_id, 1.0)
+    assert passed, message
+
+
 def test_a_finished_check_leaves_no_alarm_behind(temporary_exercise):
     exercise_id = temporary_exercise(_calls)
     assert exercises.evaluate(exercise_id, lambda x: x)[0]

@@ -45,11 +45,12 @@ class InPlaceChange(Mismatch):
 # ---- a time limit that works inside a Jupyter kernel -------------------------------------------
 
 def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
-    """Call ``fn()``; raise :class:`TimeLimit` if it has not returned after ``seconds``.
+    """Call ``fn()``; raise :class:`TimeLimit` once the student's code in it has run for ``seconds``.
 
-    In the main thread on Linux/macOS (where a Jupyter kernel runs cells) this uses SIGALRM,
-    re-fired every 0.2 s until ``fn`` gives up, so a bare ``except:`` in a student's loop cannot
-    hold it. It only interrupts the student's own code (never numpy, keras or an import half-way). Elsewhere (Windows, another thread) ``fn`` runs in a worker thread and an
+    In the main thread on Linux/macOS (where a Jupyter kernel runs cells) this uses SIGALRM every
+    0.2 s: time counts while the student's code is on the stack (imports and the checker's own
+    work are free), the stop is raised only in the student's own frame (never half-way through
+    numpy, keras or an import), and a bare ``except:`` in a student's loop cannot hold it. Elsewhere (Windows, another thread) ``fn`` runs in a worker thread and an
     asynchronous exception is sent to it when time is up; code stuck inside one long C call
     finishes that call first.
     """
@@ -58,9 +59,25 @@ def run_with_time_limit(fn: Callable[[], Any], seconds: float) -> Any:
     return _with_thread(fn, seconds)
 
 
+TICK = 0.2  # seconds between two looks at what the main thread is running
+
+
+def _student_on_stack(frame, boundary) -> bool:
+    """True if a frame of the student's code runs between ``boundary`` (the check's start) and ``frame``."""
+    while frame is not None and frame is not boundary:
+        if not _is_library(frame.f_code.co_filename):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _with_alarm(fn, seconds):
-    state = {"active": True, "fired": 0, "traced": []}
+    # Every TICK the alarm looks at the stack: time counts only while the student's code is on it (so an
+    # import or the checker's own reference computation is free), and the stop is raised only inside the
+    # student's own frame (never half-way through numpy, keras or an import).
+    state = {"active": True, "used": 0.0, "fired": 0, "traced": []}
     previous_trace = sys.gettrace()
+    boundary = sys._getframe()
 
     def stop_at_next_line(frame, event, arg):
         if state["active"] and event == "line" and not _is_library(frame.f_code.co_filename):
@@ -68,11 +85,14 @@ def _with_alarm(fn, seconds):
         return stop_at_next_line
 
     def on_alarm(signum, frame):
-        if not state["active"] or _is_library(frame.f_code.co_filename):
-            return  # never break an import or a library half-way: the alarm comes again in 0.2 s
+        if not state["active"] or not _student_on_stack(frame, boundary):
+            return
+        state["used"] += TICK
+        if state["used"] < seconds or _is_library(frame.f_code.co_filename):
+            return
         state["fired"] += 1
         if state["fired"] > 1:  # the first TimeLimit was swallowed (a bare `except:`): stop at the next line
-            while frame is not None:
+            while frame is not None and frame is not boundary:
                 if not _is_library(frame.f_code.co_filename):
                     frame.f_trace = stop_at_next_line
                     state["traced"].append(frame)
@@ -82,7 +102,7 @@ def _with_alarm(fn, seconds):
 
     started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, TICK, TICK)
     try:
         return fn()
     finally:
