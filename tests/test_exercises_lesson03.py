@@ -6,6 +6,7 @@ from keras import ops
 
 from helpers import exercises
 from helpers.exercises import lesson03
+from tests.exercise_utils import assert_passes, assert_rejects, right_cases, wrong_cases
 
 
 def test_ids_registered():
@@ -13,27 +14,36 @@ def test_ids_registered():
 
 
 # ---- 03.1 one step ----------------------------------------------------------------------------
-WRONG_STEPS = {
-    "tanh": lambda x, h, W_xh, W_hh, b: x @ W_xh + h @ W_hh + b,
-    "transposed": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh.T + b),
-    "bias": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh),
-    "ignored": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + b),
-    "sigmoid": lambda x, h, W_xh, W_hh, b: 1 / (1 + np.exp(-(x @ W_xh + h @ W_hh + b))),
-    "shape": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh + b).T,
-    "values differ": lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + 0.5 * h @ W_hh + b),
-}
+def step_tanh_into_h_prev(x, h, W_xh, W_hh, b):
+    return np.tanh(x @ W_xh + h @ W_hh + b, out=h)
 
 
-@pytest.mark.parametrize("word", list(WRONG_STEPS))
-def test_step_rejects(word):
-    passed, message = exercises.evaluate("03.1", WRONG_STEPS[word])
-    assert not passed
-    assert word in message, message
+def step_reuses_h_prev(x, h, W_xh, W_hh, b):
+    a = x @ W_xh + b
+    h[...] = h @ W_hh  # reuse the state's memory
+    return np.tanh(a + h)
 
 
-def test_step_elementwise_crash_is_reported():
-    passed, message = exercises.evaluate("03.1", lambda x, h, W_xh, W_hh, b: np.tanh(W_xh * x + W_hh * h + b))
-    assert not passed and "raised ValueError" in message
+def step_first_row(x, h, W_xh, W_hh, b):
+    return np.tanh(x @ W_xh + h[0] @ W_hh + b)  # right only for a batch of one
+
+
+def step_float32(x, h, W_xh, W_hh, b):
+    return np.tanh(x @ W_xh + h @ W_hh + b).astype(np.float32)
+
+
+def step_preallocated(x, h, W_xh, W_hh, b):
+    out = np.zeros((x.shape[0], W_hh.shape[0]))
+    out[:] = np.tanh(x @ W_xh + h @ W_hh + b)
+    return out
+
+
+def step_einsum(x, h, W_xh, W_hh, b):
+    return np.tanh(np.einsum("bi,ih->bh", x, W_xh) + np.einsum("bk,kh->bh", h, W_hh) + b)
+
+
+def step_concatenated(x, h, W_xh, W_hh, b):
+    return np.tanh(np.concatenate([x, h], axis=1) @ np.concatenate([W_xh, W_hh], axis=0) + b)
 
 
 # ---- 03.2 forward loop -----------------------------------------------------------------------
@@ -48,21 +58,49 @@ def _loop(x, params, h0, *, carry=True, store_before=False, use_h0=True, only_la
     return h if only_last else np.stack(hs, axis=1)
 
 
-@pytest.mark.parametrize("kwargs, word", [
-    ({"carry": False}, "carry"),
-    ({"store_before": True}, "off by one"),
-    ({"use_h0": False}, "h0"),
-    ({"only_last": True}, "last one"),
-])
-def test_forward_rejects(kwargs, word):
-    passed, message = exercises.evaluate("03.2", lambda x, p, h0: _loop(x, p, h0, **kwargs))
-    assert not passed
-    assert word in message, message
+def forward_over_batch_axis(x, params, h0):
+    h, hs = h0, []
+    for t in range(x.shape[0]):  # the batch axis, not time
+        h = np.tanh(x[:, t] @ params["W_xh"] + h @ params["W_hh"] + params["b_h"])
+        hs.append(h)
+    return np.stack(hs, axis=1)
 
 
-def test_forward_rejects_tuple():
-    passed, message = exercises.evaluate("03.2", lambda x, p, h0: (_loop(x, p, h0), None))
-    assert not passed and "tuple" in message
+def forward_state_in_h0(x, params, h0):
+    hs = []
+    for t in range(x.shape[1]):
+        h0[:] = np.tanh(x[:, t] @ params["W_xh"] + h0 @ params["W_hh"] + params["b_h"])
+        hs.append(h0.copy())
+    return np.stack(hs, axis=1)
+
+
+def forward_float32_buffer(x, params, h0):
+    hs = np.zeros(x.shape[:2] + h0.shape[1:], dtype=np.float32)
+    h = h0
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ params["W_xh"] + h @ params["W_hh"] + params["b_h"])
+        hs[:, t] = h
+    return hs
+
+
+def forward_time_major(x, params, h0):
+    return np.stack([h for h in _loop(x, params, h0).transpose(1, 0, 2)], axis=0)
+
+
+def forward_buffer_of_x_dtype(x, params, h0):
+    hs = np.empty(x.shape[:2] + h0.shape[1:], dtype=x.dtype)
+    h = h0
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ params["W_xh"] + h @ params["W_hh"] + params["b_h"])
+        hs[:, t] = h
+    return hs
+
+
+def forward_recursive(x, params, h0):
+    if x.shape[1] == 0:
+        return np.zeros(x.shape[:2] + h0.shape[1:], dtype=x.dtype)
+    h = np.tanh(x[:, 0] @ params["W_xh"] + h0 @ params["W_hh"] + params["b_h"])
+    return np.concatenate([h[:, None], forward_recursive(x[:, 1:], params, h)], axis=1)
 
 
 # ---- 03.3 fix the cell -----------------------------------------------------------------------
@@ -115,20 +153,109 @@ class NoStateSize(keras.layers.Layer):
         super().__init__(**kw)
 
 
-@pytest.mark.parametrize("candidate, word", [
-    (lambda units: __import__("helpers").cells.BuggyRNNCell(units), "state_size"),
-    (ElementwiseCell, "differ"),
-    (StatefulCell, "self.h"),
-    (NoTanhCell, "tanh is missing"),
-    (TransposedCell, "transposed"),
-    (UnnamedCell, "W_xh"),
-    (NoStateSize, "state_size"),
-    (lambda units: "not a cell", "keras.layers.Layer"),
-])
-def test_fixed_cell_rejects(candidate, word):
-    passed, message = exercises.evaluate("03.3", candidate)
-    assert not passed
-    assert word in message, message
+class StateFromSelfCell(ElementwiseCell):
+    """Reads the previous state from the layer (the popular cell's second bug) instead of states[0]."""
+
+    def call(self, inputs, states):
+        h_prev = getattr(self, "h", states[0])
+        self.h = ops.tanh(ops.matmul(inputs, self.W_xh) + ops.matmul(h_prev, self.W_hh) + self.b_h)
+        return self.h, [self.h]
+
+
+class NoBiasCell(ElementwiseCell):
+    def call(self, inputs, states):
+        h = ops.tanh(ops.matmul(inputs, self.W_xh) + ops.matmul(states[0], self.W_hh))
+        return h, [h]
+
+
+class Float16Cell(ElementwiseCell):
+    def call(self, inputs, states):
+        h = ops.tanh(ops.matmul(inputs, self.W_xh) + ops.matmul(states[0], self.W_hh) + self.b_h)
+        return ops.cast(h, "float16"), [h]
+
+
+class FixedBatchCell(ElementwiseCell):
+    """Right only for the batch size it was written for."""
+
+    def call(self, inputs, states):
+        h = ops.tanh(ops.matmul(inputs, self.W_xh) + ops.matmul(states[0], self.W_hh) + self.b_h)
+        h = ops.reshape(h, (3, self.units))
+        return h, [h]
+
+
+class DotCell(ElementwiseCell):
+    def call(self, inputs, states):
+        h = ops.tanh(ops.dot(inputs, self.W_xh) + ops.dot(states[0], self.W_hh) + self.b_h)
+        return h, (h,)
+
+
+class EinsumCell(ElementwiseCell):
+    def call(self, inputs, states):
+        (h_prev,) = states
+        a = ops.einsum("bi,ih->bh", inputs, self.W_xh) + ops.einsum("bk,kh->bh", h_prev, self.W_hh)
+        h = ops.tanh(a + self.b_h)
+        return h, [h]
+
+
+WRONG = {
+    "03.1": [
+        ("tanh missing", lambda x, h, W_xh, W_hh, b: x @ W_xh + h @ W_hh + b, ("tanh",)),
+        ("W_hh transposed", lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh.T + b), ("transposed",)),
+        ("bias missing", lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh), ("bias",)),
+        ("state ignored", lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + b), ("ignored",)),
+        ("sigmoid", lambda x, h, W_xh, W_hh, b: 1 / (1 + np.exp(-(x @ W_xh + h @ W_hh + b))), ("sigmoid",)),
+        ("property: result transposed", lambda x, h, W_xh, W_hh, b: np.tanh(x @ W_xh + h @ W_hh + b).T, ("shape",)),
+        ("element-wise products", lambda x, h, W_xh, W_hh, b: np.tanh(W_xh * x + W_hh * h + b), ("raised",)),
+        ("one input: first row of h_prev for the whole batch", step_first_row, ("differ", "row")),
+        ("dtype: float32", step_float32, ("dtype", "float64")),
+        ("dtype: float64 buffer for float32 inputs", step_preallocated, ("dtype", "float32")),
+        ("in place: np.tanh(..., out=h_prev)", step_tanh_into_h_prev, ("in place", "`h`")),
+        ("in place: h_prev's memory reused", step_reuses_h_prev, ("in place", "`h`")),
+    ],
+    "03.2": [
+        ("state not carried", lambda x, p, h0: _loop(x, p, h0, carry=False), ("carry",)),
+        ("stored before the step", lambda x, p, h0: _loop(x, p, h0, store_before=True), ("off by one",)),
+        ("h0 ignored", lambda x, p, h0: _loop(x, p, h0, use_h0=False), ("h0",)),
+        ("only the last state", lambda x, p, h0: _loop(x, p, h0, only_last=True), ("last one",)),
+        ("a tuple", lambda x, p, h0: (_loop(x, p, h0), None), ("tuple",)),
+        ("property: time-major result", forward_time_major, ("shape",)),
+        ("one input: loops over the batch axis", forward_over_batch_axis, ("range(x.shape[1])",)),
+        ("dtype: float32 buffer", forward_float32_buffer, ("dtype", "float64")),
+        ("in place: the state kept in h0", forward_state_in_h0, ("in place", "h0")),
+    ],
+    "03.3": [
+        ("the popular cell as is", lambda units: __import__("helpers").cells.BuggyRNNCell(units), ("state_size",)),
+        ("element-wise products", ElementwiseCell, ("differ",)),
+        ("in place: state stored on self", StatefulCell, ("self.h",)),
+        ("in place: state read from self", StateFromSelfCell, ("self.h", "states[0]")),
+        ("tanh missing", NoTanhCell, ("tanh is missing",)),
+        ("W_hh transposed", TransposedCell, ("transposed",)),
+        ("bias missing", NoBiasCell, ("bias",)),
+        ("weights not named", UnnamedCell, ("W_xh",)),
+        ("property: no state_size", NoStateSize, ("state_size",)),
+        ("not a cell", lambda units: "not a cell", ("keras.layers.Layer",)),
+        ("one input: batch size hard-coded", FixedBatchCell, ("raised", "reshape")),
+        ("dtype: float16 output", Float16Cell, ("float32", "precision")),
+    ],
+}
+
+RIGHT = {
+    "03.1": [("einsum", step_einsum), ("concatenated weights", step_concatenated),
+             ("float64 buffer of the inputs' dtype", lambda x, h, W_xh, W_hh, b:
+              np.tanh(np.add(x @ W_xh, h @ W_hh, dtype=x.dtype) + b))],
+    "03.2": [("preallocated buffer of x's dtype", forward_buffer_of_x_dtype), ("recursive", forward_recursive)],
+    "03.3": [("ops.dot and a tuple of states", DotCell), ("einsum", EinsumCell)],
+}
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate, words", wrong_cases(WRONG))
+def test_wrong_answer_is_rejected_with_its_hint(exercise_id, label, candidate, words):
+    assert_rejects(exercise_id, candidate, *words)
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate", right_cases(RIGHT))
+def test_right_answer_passes(exercise_id, label, candidate):
+    assert_passes(exercise_id, candidate)
 
 
 def test_buggy_cell_with_state_size_is_still_rejected():

@@ -13,23 +13,26 @@ In a notebook::
 
 ``use`` never raises for a wrong or unfinished candidate: it prints what is wrong and
 hands back the reference, so the notebook still runs to the end.
+
+Every check runs under a time limit (``register(..., time_limit=...)``, 10 s by default), and
+anything the candidate raises (``SystemExit`` included) becomes a hint pointing at the
+student's own line. Checkers call the candidate through :func:`run`, which hands it copies of
+its inputs and names an input it changed in place. The machinery lives in ``_safety.py``.
 """
 from __future__ import annotations
 
 import importlib
 import pkgutil
-import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Mismatch", "Exercise", "register", "ids", "get", "check", "use", "evaluate",
-           "expect_close", "expect_shape", "expect_equal", "expect_raises"]
+from ._safety import (DEFAULT_TIME_LIMIT, CandidateError, Mismatch, TimeLimit, describe_error, plain,
+                      run_candidate as run, run_with_time_limit, show, string_difference, student_frame)
 
-
-class Mismatch(AssertionError):
-    """Raised by a checker: the message is the hint shown to the student."""
+__all__ = ["Mismatch", "Exercise", "register", "ids", "get", "check", "use", "evaluate", "run",
+           "expect_close", "expect_shape", "expect_equal", "expect_raises", "expect_dtype", "show"]
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,25 @@ class Exercise:
     title: str
     checker: Callable[[Any], None]
     reference: Any
+    time_limit: float = DEFAULT_TIME_LIMIT
+    imports: tuple = ()
 
 
 _REGISTRY: dict[str, Exercise] = {}
 _loaded = False
 
 
-def register(exercise_id: str, title: str, reference: Any):
-    """Decorator for a checker: ``@register("01.1", "One-hot encoding", one_hot_reference)``."""
+def register(exercise_id: str, title: str, reference: Any, *, time_limit: float = DEFAULT_TIME_LIMIT,
+             imports: tuple = ()):
+    """Decorator for a checker: ``@register("01.1", "One-hot encoding", one_hot_reference)``.
+
+    ``time_limit`` (seconds) bounds the whole check, the candidate's calls included;
+    ``imports`` (module names, e.g. ``("keras",)``) are imported before the clock starts.
+    """
     def decorator(checker):
         if exercise_id in _REGISTRY and _REGISTRY[exercise_id].checker is not checker:
             raise ValueError(f"exercise {exercise_id!r} is registered twice")
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, reference)
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, reference, time_limit, tuple(imports))
         return checker
     return decorator
 
@@ -79,21 +89,37 @@ def get(exercise_id: str) -> Exercise:
 
 
 def evaluate(exercise_id: str, candidate) -> tuple[bool, str]:
-    """Run the checker; return ``(passed, message)`` without printing. Used by ``check``/``use`` and tests."""
+    """Run the checker; return ``(passed, message)`` without printing. Used by ``check``/``use`` and tests.
+
+    Never raises for anything the candidate does: a crash (``SystemExit`` and other
+    ``BaseException``s too), an endless loop (stopped after the exercise's time limit) or an
+    input changed in place each become the message.
+    """
     exercise = get(exercise_id)
     if candidate is None:
         return False, "nothing to check yet (the candidate is None)"
+    for module in exercise.imports:
+        importlib.import_module(module)
     try:
-        exercise.checker(candidate)
+        run_with_time_limit(lambda: exercise.checker(candidate), exercise.time_limit)
+    except TimeLimit:
+        return False, (f"your code did not finish within the time limit of {exercise.time_limit:g} seconds, "
+                       "so the check was stopped: is there a loop that never ends (a `while` whose "
+                       "condition never changes)?")
     except NotImplementedError:
         return False, "not attempted yet: replace the `raise NotImplementedError` with your code"
     except Mismatch as error:
         return False, str(error)
-    except Exception as error:  # the student's code crashed: show where, briefly
-        frames = traceback.extract_tb(error.__traceback__)
-        where = next((f for f in reversed(frames) if "helpers" not in f.filename.replace("\\", "/").split("/")), None)
-        place = f" (line {where.lineno}: `{(where.line or '').strip()}`)" if where else ""
-        return False, f"your code raised {type(error).__name__}: {error}{place}"
+    except CandidateError as error:
+        if isinstance(error.original, NotImplementedError):
+            return False, "not attempted yet: replace the `raise NotImplementedError` with your code"
+        return False, describe_error(error.original)
+    except BaseException as error:  # the candidate crashed while called directly, or returned something unusable
+        if student_frame(error) is None:
+            detail = str(error).strip().split("\n")[0][:200]
+            return False, (f"checking what your function returned failed ({type(error).__name__}: {detail}): "
+                           "look at the type and shape it returns")
+        return False, describe_error(error)
     return True, "passed"
 
 
@@ -132,29 +158,57 @@ def expect_shape(what: str, got, expected_shape) -> np.ndarray:
     return arr
 
 
+def _index_text(index) -> str:
+    index = tuple(int(i) for i in index)
+    return f"row {index[0]}, index {index}" if len(index) == 2 else f"index {index}"
+
+
 def expect_close(what: str, got, expected, *, atol: float = 1e-5, rtol: float = 1e-5) -> None:
     """Fail unless ``got`` has the shape of ``expected`` and is elementwise close to it."""
     expected = np.asarray(expected.numpy() if hasattr(expected, "numpy") else expected)
-    arr = expect_shape(what, got, expected.shape).astype(np.float64)
+    arr = expect_shape(what, got, expected.shape)
+    if arr.dtype.kind not in "biuf":
+        raise Mismatch(f"{what}: expected numbers, got an array of dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise Mismatch(f"{what}: got NaN or infinite values")
     diff = np.abs(arr - expected)
     if not np.all(diff <= atol + rtol * np.abs(expected)):
         index = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
-        raise Mismatch(f"{what}: values differ (max abs difference {diff.max():.3g} at index "
-                       f"{tuple(int(i) for i in index)}: expected {expected[index]:.6g}, got {arr[index]:.6g})")
+        raise Mismatch(f"{what}: values differ (max abs difference {float(diff.max()):.3g} at "
+                       f"{_index_text(index)}: expected {show(expected[index])}, got {show(arr[index])})")
 
 
 def expect_equal(what: str, got, expected) -> None:
-    """Fail unless ``got == expected`` (arrays compared elementwise)."""
+    """Fail unless ``got == expected`` (arrays compared elementwise; long strings shown where they differ)."""
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
         arr = expect_shape(what, got, np.shape(expected))
         if not np.array_equal(arr, expected):
             bad = np.argwhere(arr != np.asarray(expected))[0]
-            raise Mismatch(f"{what}: differs at index {tuple(int(i) for i in bad)}: expected "
-                           f"{np.asarray(expected)[tuple(bad)]!r}, got {arr[tuple(bad)]!r}")
+            raise Mismatch(f"{what}: differs at {_index_text(bad)}: expected "
+                           f"{show(np.asarray(expected)[tuple(bad)])}, got {show(arr[tuple(bad)])}")
+    elif isinstance(expected, str) and isinstance(got, str) and max(len(got), len(expected)) > 40:
+        if got != expected:
+            raise Mismatch(f"{what}: {string_difference(got, expected)}")
+    elif isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected) and got != expected:
+        bad = next(i for i, (g, e) in enumerate(zip(got, expected)) if g != e)
+        raise Mismatch(f"{what}: item {bad} differs: expected {show(expected[bad])}, got {show(got[bad])}")
     elif got != expected:
-        raise Mismatch(f"{what}: expected {expected!r}, got {got!r}")
+        raise Mismatch(f"{what}: expected {show(expected)}, got {show(got)}")
+
+
+def expect_dtype(what: str, got, dtype) -> np.ndarray:
+    """Fail unless ``got`` is a numpy array of ``dtype`` (a dtype, or ``"integer"`` / ``"floating"`` for a kind)."""
+    if not isinstance(got, np.ndarray):
+        raise Mismatch(f"{what}: expected a numpy array, got {type(got).__name__}")
+    kinds = {"integer": ("iu", "an integer dtype"), "floating": ("f", "a float dtype")}
+    if isinstance(dtype, str) and dtype in kinds:
+        ok, name = got.dtype.kind in kinds[dtype][0], kinds[dtype][1]
+    else:
+        ok, name = got.dtype == np.dtype(dtype), str(np.dtype(dtype))
+    if not ok:
+        raise Mismatch(f"{what}: expected dtype {name}, got {got.dtype}")
+    return got
 
 
 def expect_raises(what: str, fn: Callable, *args, exceptions=(ValueError, TypeError), **kwargs) -> None:
@@ -169,3 +223,26 @@ def expect_raises(what: str, fn: Callable, *args, exceptions=(ValueError, TypeEr
         raise Mismatch(f"{what}: expected {' or '.join(e.__name__ for e in exceptions)}, "
                        f"got {type(error).__name__}: {error}") from None
     raise Mismatch(f"{what}: expected {' or '.join(e.__name__ for e in exceptions)}, but nothing was raised")
+
+
+def _same(got, value) -> bool:
+    try:
+        a, b = np.asarray(got), np.asarray(value)
+        if a.shape != b.shape:
+            return False
+        if a.dtype.kind in "biuf" and b.dtype.kind in "biuf":
+            return bool(np.allclose(a.astype(np.float64), b.astype(np.float64), atol=1e-7, rtol=1e-6))
+        return bool(np.array_equal(a, b))
+    except (TypeError, ValueError):
+        return False
+
+
+def name_mistake(what: str, got, want, mistakes: dict) -> None:
+    """Fail with the hint of the first known mistake whose output equals ``got`` (and differs from ``want``).
+
+    ``mistakes`` maps a hint to the value a classic wrong answer gives on the same input, e.g.
+    ``{"tanh is missing": a, "the bias is missing": np.tanh(a - b_h)}`` (or a list of such pairs).
+    """
+    for hint, value in (mistakes.items() if isinstance(mistakes, dict) else mistakes):
+        if _same(got, value) and not _same(value, want):
+            raise Mismatch(f"{what}: {hint}")

@@ -4,18 +4,22 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_rnn import rnn_forward, rnn_step
-from . import Mismatch, expect_close, expect_shape, register
+from . import Mismatch, expect_close, expect_dtype, expect_shape, register, run
 
 
-def _step_case(seed: int = 3):
+def _step_case(seed: int = 3, batch: int = 4, n_in: int = 3, n_hidden: int = 5, dtype=np.float64):
     rng = np.random.default_rng(seed)
-    batch, n_in, n_hidden = 4, 3, 5  # all different, so a wrong product fails loudly or shows
+    # sizes all different, so a wrong product fails loudly or shows
     x_t = rng.normal(size=(batch, n_in))
     h_prev = rng.normal(size=(batch, n_hidden)) * 0.5
     W_xh = rng.normal(size=(n_in, n_hidden)) * 0.7
     W_hh = rng.normal(size=(n_hidden, n_hidden)) * 0.5  # not symmetric: a transpose changes the result
     b_h = rng.normal(size=n_hidden) * 0.3
-    return x_t, h_prev, W_xh, W_hh, b_h
+    return tuple(a.astype(dtype) for a in (x_t, h_prev, W_xh, W_hh, b_h))
+
+
+STEP_CASES = [dict(seed=3), dict(seed=30, batch=1, n_in=2, n_hidden=3), dict(seed=31, batch=6, n_in=5, n_hidden=2),
+              dict(seed=32, batch=3, n_in=4, n_hidden=6, dtype=np.float32)]
 
 
 def _diagnose_step(got, x_t, h_prev, W_xh, W_hh, b_h) -> str | None:
@@ -37,23 +41,33 @@ def _diagnose_step(got, x_t, h_prev, W_xh, W_hh, b_h) -> str | None:
 
 @register("03.1", "One RNN step in numpy", rnn_step)
 def check_rnn_step(candidate):
-    case = _step_case()
-    got = expect_shape("h_t for x_t (4, 3), h_prev (4, 5)", np.asarray(candidate(*case), dtype=np.float64), (4, 5))
-    hint = _diagnose_step(got, *case)
-    if hint:
-        raise Mismatch(f"h_t: {hint}")
-    expect_close("h_t", got, rnn_step(*case), atol=1e-6)
-    one = tuple(np.asarray(a)[:1] if i < 2 else a for i, a in enumerate(case))
-    expect_close("h_t for a batch of one", np.asarray(candidate(*one)), rnn_step(*one), atol=1e-6)
+    for sizes in STEP_CASES:
+        case = _step_case(**sizes)
+        x_t, h_prev = case[:2]
+        what = f"h_t for x_t {x_t.shape}, h_prev {h_prev.shape} ({x_t.dtype})"
+        got = run(candidate, *case)
+        if not isinstance(got, np.ndarray):
+            raise Mismatch(f"{what}: expected a numpy array, got {type(got).__name__}")
+        expect_shape(what, got, h_prev.shape)
+        hint = _diagnose_step(np.asarray(got, dtype=np.float64), *(a.astype(np.float64) for a in case))
+        if hint:
+            raise Mismatch(f"{what}: {hint}")
+        tolerance = 1e-6 if x_t.dtype == np.float64 else 1e-5
+        expect_close(what, got, rnn_step(*case), atol=tolerance)
+        expect_dtype(f"{what}: h_t keeps the dtype of the inputs", got, x_t.dtype)
 
 
-def _forward_case(seed: int = 4):
+def _forward_case(seed: int = 4, batch: int = 2, time: int = 6, n_in: int = 3, n_hidden: int = 5, dtype=np.float64):
     rng = np.random.default_rng(seed)
-    params = {"W_xh": rng.normal(size=(3, 5)) * 0.7, "W_hh": rng.normal(size=(5, 5)) * 0.5,
-              "b_h": rng.normal(size=5) * 0.3}
-    x = rng.normal(size=(2, 6, 3))
-    h0 = rng.normal(size=(2, 5)) * 0.5
-    return x, params, h0
+    params = {"W_xh": rng.normal(size=(n_in, n_hidden)) * 0.7, "W_hh": rng.normal(size=(n_hidden, n_hidden)) * 0.5,
+              "b_h": rng.normal(size=n_hidden) * 0.3}
+    x = rng.normal(size=(batch, time, n_in))
+    h0 = rng.normal(size=(batch, n_hidden)) * 0.5
+    return x.astype(dtype), {k: v.astype(dtype) for k, v in params.items()}, h0.astype(dtype)
+
+
+FORWARD_CASES = [dict(seed=4), dict(seed=40, batch=3, time=1, n_in=2, n_hidden=4),
+                 dict(seed=41, batch=1, time=9, n_in=4, n_hidden=3), dict(seed=42, batch=4, time=3, dtype=np.float32)]
 
 
 def forward_reference(x, params, h0):
@@ -63,25 +77,34 @@ def forward_reference(x, params, h0):
 
 @register("03.2", "The forward loop over time", forward_reference)
 def check_forward(candidate):
-    x, params, h0 = _forward_case()
-    want = forward_reference(x, params, h0)
-    got = candidate(x, params, h0)
-    if isinstance(got, tuple):
-        raise Mismatch("return one array hs of shape (batch, time, hidden), not a tuple")
-    got = np.asarray(got, dtype=np.float64)
-    if got.shape == want[:, -1].shape:
-        raise Mismatch(f"hs: expected every state, shape {want.shape}, got only the last one {got.shape}")
-    got = expect_shape("hs (batch, time, hidden)", got, want.shape)
-    restarted = np.stack([rnn_step(x[:, t], h0, params["W_xh"], params["W_hh"], params["b_h"])
-                          for t in range(x.shape[1])], axis=1)
-    if np.allclose(got, restarted, atol=1e-6):
-        raise Mismatch("hs: every step starts again from h0: carry the new state into the next step (h = h_t)")
-    shifted = np.concatenate([h0[:, None], want[:, :-1]], axis=1)
-    if np.allclose(got, shifted, atol=1e-6):
-        raise Mismatch("hs: off by one step: store h_t after computing it (hs[:, t] is the state after x_t)")
-    if np.allclose(got, forward_reference(x, params, np.zeros_like(h0)), atol=1e-6):
-        raise Mismatch("hs: the initial state h0 is ignored (you started from zeros)")
-    expect_close("hs", got, want, atol=1e-6)
+    for sizes in FORWARD_CASES:
+        x, params, h0 = _forward_case(**sizes)
+        what = f"hs for x {x.shape}, h0 {h0.shape} ({x.dtype})"
+        want = forward_reference(x, params, h0)
+        got = run(candidate, x, params, h0)
+        if isinstance(got, tuple):
+            raise Mismatch(f"{what}: return one array hs of shape (batch, time, hidden), not a tuple")
+        if not isinstance(got, np.ndarray):
+            raise Mismatch(f"{what}: expected a numpy array, got {type(got).__name__}")
+        if got.shape == want[:, -1].shape and want.shape[1] > 1:
+            raise Mismatch(f"{what}: expected every state, shape {want.shape}, got only the last one {got.shape}")
+        if got.ndim == 3 and got.shape[1] != want.shape[1]:
+            raise Mismatch(f"{what}: expected one state per time step on axis 1 ({want.shape[1]} steps, hs[:, t]), "
+                           f"got {got.shape[1]}: loop over range(x.shape[1]) and stack on axis 1")
+        expect_shape(what, got, want.shape)
+        got64 = got.astype(np.float64)
+        restarted = np.stack([rnn_step(x[:, t], h0, params["W_xh"], params["W_hh"], params["b_h"])
+                              for t in range(x.shape[1])], axis=1)
+        tolerance = 1e-6 if x.dtype == np.float64 else 1e-5
+        if np.allclose(got64, restarted, atol=tolerance) and not np.allclose(want, restarted, atol=tolerance):
+            raise Mismatch(f"{what}: every step starts again from h0: carry the new state into the next step (h = h_t)")
+        shifted = np.concatenate([h0[:, None], want[:, :-1]], axis=1)
+        if np.allclose(got64, shifted, atol=tolerance):
+            raise Mismatch(f"{what}: off by one step: store h_t after computing it (hs[:, t] is the state after x_t)")
+        if np.allclose(got64, forward_reference(x, params, np.zeros_like(h0)), atol=tolerance):
+            raise Mismatch(f"{what}: the initial state h0 is ignored (you started from zeros)")
+        expect_close(what, got, want, atol=tolerance)
+        expect_dtype(f"{what}: hs keeps the dtype of x", got, x.dtype)
 
 
 def fixed_cell(units: int):
@@ -91,7 +114,7 @@ def fixed_cell(units: int):
     return MinimalRNNCell(units)
 
 
-@register("03.3", "Fix the popular RNN cell", fixed_cell)
+@register("03.3", "Fix the popular RNN cell", fixed_cell, time_limit=30, imports=("keras",))
 def check_fixed_cell(candidate):
     import keras
 
@@ -131,6 +154,13 @@ def check_fixed_cell(candidate):
         raise Mismatch(f"the cell fails inside keras.layers.RNN ({type(error).__name__}: {message}). "
                        "Is `*` used where a matrix product (ops.matmul or @) is needed, or is the new state "
                        "not returned as (output, [h])?") from None
+    if got.dtype != np.float32:
+        raise Mismatch(f"outputs: expected dtype float32 (the layer's dtype), got {got.dtype}")
+    stored = _stored_state(cell, keras)
+    if stored:
+        raise Mismatch(f"the cell keeps state on the layer (self.{stored}): that is the second bug of the popular cell. "
+                       "keras.layers.RNN hands the state in through `states`; read states[0] and return the new "
+                       "state instead of storing it")
     want = np.asarray(reference(x))
     W_xh, W_hh, b_h = reference.get_weights()
     h0 = np.zeros((x.shape[0], units), dtype=np.float64)
@@ -139,22 +169,30 @@ def check_fixed_cell(candidate):
         "W_hh is transposed: for row vectors the step is ops.matmul(h_prev, W_hh)":
             _loop(x, h0, np.tanh, W_xh, W_hh.T, b_h),
         "the previous state is ignored: use states[0]": _loop(x, h0, np.tanh, W_xh, 0 * W_hh, b_h),
+        "the bias is missing: add self.b_h": _loop(x, h0, np.tanh, W_xh, W_hh, 0 * b_h),
     }
     for hint, value in variants.items():
         if got.shape == value.shape and np.allclose(got, value, atol=1e-4):
             raise Mismatch(f"outputs: {hint}")
+    difference = float(np.max(np.abs(got - want))) if got.shape == want.shape else None
+    if difference is not None and 1e-5 < difference < 3e-3:
+        raise Mismatch(f"outputs differ only slightly from SimpleRNN's (max abs difference {difference:.2g}): precision "
+                       "was lost somewhere; keep every value in the layer's float32 (no cast to float16)")
     expect_close("outputs of keras.layers.RNN(your cell) vs SimpleRNN with the same weights", got, want, atol=1e-5)
-    stored = [name for name, value in vars(cell).items()
-              if not name.startswith("_") and name not in ("W_xh", "W_hh", "b_h")
-              and hasattr(value, "shape") and len(getattr(value, "shape", ())) >= 1
-              and not isinstance(value, keras.Variable)]
-    if stored:
-        raise Mismatch(f"the cell keeps state on the layer (self.{stored[0]}): keras.layers.RNN hands the state "
-                       "in through `states`; return the new state instead of storing it")
-    again = np.asarray(layer(x[::-1].copy()))
-    expect_close("outputs for a second, different batch (state must not leak between calls)",
-                 again, np.asarray(reference(x[::-1].copy())), atol=1e-5)
+    other = rng.normal(size=(2, 7, n_in)).astype("float32")  # another batch size and length
+    again = np.asarray(layer(other))
+    expect_close("outputs for a second batch of another size (2 sequences of 7 steps; the state must not leak "
+                 "between calls)", again, np.asarray(reference(other)), atol=1e-5)
 
+
+def _stored_state(cell, keras) -> str | None:
+    """The name of a tensor the cell stored on itself while running (not a weight), or None."""
+    for name, value in vars(cell).items():
+        if name.startswith("_") or name in ("W_xh", "W_hh", "b_h"):
+            continue
+        if hasattr(value, "shape") and len(getattr(value, "shape", ())) >= 1 and not isinstance(value, keras.Variable):
+            return name
+    return None
 
 
 def _loop(x, h, activation, W_xh, W_hh, b_h):
