@@ -103,6 +103,8 @@ def test_use_remembers_the_students_own_function(nothing_submitted, capsys):
     assert exercises.submitted("00.1") is None
     handed_back = exercises.use("00.1", wrong_pairs)
     assert handed_back is exercises.get("00.1").reference and exercises.submitted("00.1") is wrong_pairs
+    exercises.check("00.1", correct_pairs)  # lessons `check` examples; only `use` says what is graded
+    assert exercises.submitted("00.1") is wrong_pairs
     with pytest.raises(ValueError, match="exercise_id"):
         exercises.submitted("99.9")
 

@@ -48,10 +48,36 @@ def graded(tmp_path_factory):
             target.parent.mkdir(parents=True)
             nbformat.write(submission(released, source, kinds), target)
             expected.update({(student, name, eid): kind for eid, kind in kinds.items()})
+    tampered(root)
     start = time.perf_counter()
     grading.autograde(root=root)
     seconds["autograde"] = time.perf_counter() - start
     return root, expected, seconds
+
+
+def tampered(root: Path) -> None:
+    """A lesson 00 whose test cells were touched: 00.1 solved but its test cell deleted, 00.2 wrong
+    with its test cell emptied (nbgrader restores a locked cell's source from the gradebook)."""
+    released, = (root / "release" / "lesson00").glob("*.ipynb")
+    source = nbformat.read(root / "source" / "lesson00" / released.name, as_version=4)
+    nb = submission(nbformat.read(released, as_version=4), source, {"00.1": "correct", "00.2": "wrong"})
+    tests = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    tests["test_00_2"].source = "pass"
+    nb.cells.remove(tests["test_00_1"])
+    target = root / "submitted" / "tamperer" / "lesson00" / released.name
+    target.parent.mkdir(parents=True)
+    nbformat.write(nb, target)
+
+
+def test_deleted_or_edited_test_cells_score_nothing(graded):
+    from nbgrader.api import Gradebook
+
+    root, _, _ = graded
+    notebook, = (root / "source" / "lesson00").glob("*.ipynb")
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "deep-sequence-modeling") as gradebook:
+        scores = {g: gradebook.find_grade(g, notebook.stem, "lesson00", "tamperer").score
+                  for g in ("test_00_1", "test_00_2")}
+    assert scores == {"test_00_1": 0, "test_00_2": 0}
 
 
 def test_every_exercise_of_every_lesson_scores_as_its_kind(graded):

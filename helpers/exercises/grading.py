@@ -6,9 +6,9 @@
     grade("03.1", rnn_step)
 
 ``use`` hands back the reference when the student's function fails, so the name ``rnn_step``
-may hold the reference by then; :func:`grade` checks what the student gave to ``check`` or
-``use`` (:func:`helpers.exercises.submitted`), and only when neither ran (the ``use`` line was
-deleted) the object the test cell names, which is then the student's own definition. The
+may hold the reference by then; :func:`grade` checks what the student gave to ``use``
+(:func:`helpers.exercises.submitted`), and only when ``use`` never ran for this exercise (its
+line was deleted) the object the test cell names, which is then the student's own definition. The
 reference itself never passes. A failure raises ``AssertionError`` with the checker's hint,
 which nbgrader scores 0 and shows in the feedback.
 """
@@ -31,7 +31,7 @@ def grade(exercise_id: str, defined=None) -> None:
     """Raise ``AssertionError`` unless the student's own candidate for ``exercise_id`` passes.
 
     ``defined`` is what the exercise cell defines (the argument of its ``use`` line); it is
-    graded only when the notebook never called ``check`` or ``use`` for this exercise.
+    graded only when the notebook never called ``use`` for this exercise.
     """
     exercise = get(exercise_id)
     candidate, how = submitted(exercise_id), "the code you gave to exercises.use"
