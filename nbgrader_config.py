@@ -12,10 +12,11 @@ c.CourseDirectory.course_id = "deep-sequence-modeling"
 # git-ignored because it holds student work. tools.grading passes the same folder explicitly.
 c.CourseDirectory.root = str(Path(__file__).resolve().parent / "classroom")
 
-# A cell may run this long while autograding. The longest cell is lesson 07's training in the full
-# profile (a 140 s budget, ~160 s with sampling on 2 cores, BENCHMARKS.md); nbgrader's default is
-# 30 s. 600 s leaves room for a busy grading machine; a student's endless loop costs this much once
-# per cell that runs it, then the kernel is interrupted and grading goes on.
+# A cell may run this long while autograding (nbgrader's default, 30 s, is too short). The longest
+# cell is lesson 07's training in the full profile: a 140 s wall-clock budget (the whole notebook
+# takes ~160 s on 2 cores, BENCHMARKS.md). 600 s leaves room for a busy grading machine; a student's
+# endless loop costs this much once per cell that runs it, then the kernel is interrupted and
+# grading goes on.
 c.Execute.timeout = 600
 
 # The stub a released exercise gets, in the course's words (nbgrader's markers are the course's).
