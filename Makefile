@@ -50,7 +50,7 @@ test-notebooks: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest solutions notebooks --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
 
-# nbgrader end to end (~8 min on 2 cores), kept out of `make test`'s budget; .ci/run runs both.
+# nbgrader end to end (40 fast-profile notebook runs, ~15 CPU-minutes), kept out of `make test`'s budget; .ci/run runs both.
 test-grading: $(STAMP)
 	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py -v -s \
 		--durations=5 $(PYTEST_ARGS)
