@@ -11,15 +11,19 @@ TOKEN  ?=
 PYTEST_ARGS ?=
 NOTEBOOK_DIRS ?= solutions notebooks
 
-.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides slides-assets bench bench-compare lock clean
+.PHONY: help setup lab test test-unit test-notebooks test-grading student check-student execute slides slides-assets \
+	bench bench-compare release autograde lock clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
 	@echo "make test       set up (first time) and run every test: helpers, checkers, notebooks, browser, slides"
+	@echo "make test-grading   nbgrader end to end: release, then autograde blank/wrong/correct work for every lesson"
 	@echo "make student    regenerate notebooks/ from solutions/"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/ (index.html lists them)"
 	@echo "make slides-assets   install the pinned reveal.js/MathJax once (set-up does it when npm is there)"
+	@echo "make release    nbgrader: classroom/source/ from solutions/, then classroom/release/ (LESSONS=\"03 07\" for some)"
+	@echo "make autograde  nbgrader: grade classroom/submitted/ (fast profile; LESSONS=\"03\" for some)"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
@@ -55,6 +59,11 @@ test-notebooks: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NOTEBOOK_DIRS) --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
 
+# nbgrader end to end (40 fast-profile notebook runs, ~15 CPU-minutes), kept out of `make test`'s budget; .ci/run runs both.
+test-grading: $(STAMP)
+	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py -v -s \
+		--durations=5 $(PYTEST_ARGS)
+
 student: $(STAMP)
 	$(BIN)/python -m tools.nbtool student
 
@@ -74,6 +83,14 @@ slides-assets: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Grading with nbgrader (docs/instructors.md, section 3); settings in nbgrader_config.py.
+LESSONS ?=
+release: $(STAMP)
+	$(BIN)/python -m tools.grading release $(LESSONS)
+
+autograde: $(STAMP)
+	$(BIN)/python -m tools.grading autograde $(LESSONS)
 
 # Without OLD: compare BENCHMARKS.md with its last committed version.
 OLD ?=

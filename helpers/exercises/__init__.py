@@ -134,8 +134,23 @@ def check(exercise_id: str, candidate) -> bool:
     return passed
 
 
+_SUBMITTED: dict[str, Any] = {}
+
+
+def submitted(exercise_id: str):
+    """The last candidate given to ``use`` for ``exercise_id`` (None if ``use`` never ran for it).
+
+    nbgrader's test cells (``helpers/exercises/grading.py``) check this, the student's own code,
+    again, rather than whatever ``use`` handed back. ``check`` does not count: lessons call it on
+    deliberately wrong examples.
+    """
+    get(exercise_id)  # an unknown id is an error, not None
+    return _SUBMITTED.get(exercise_id)
+
+
 def use(exercise_id: str, candidate):
     """Return ``candidate`` if it passes, else the reference solution (with a visible notice)."""
+    _SUBMITTED[exercise_id] = candidate
     if check(exercise_id, candidate):
         return candidate
     print(f"↪ Using the reference solution for exercise {exercise_id} so the notebook can go on.")
