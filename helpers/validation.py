@@ -64,9 +64,12 @@ def check_number(name: str, value, *, low=None, high=None, low_open=False, high_
     if not math.isfinite(value):
         raise ValueError(f"argument {name!r}: expected a finite number{_range(low, high, low_open, high_open)}, "
                          f"got {value}")
-    if (low is not None and (value <= low if low_open else value < low)) or \
-            (high is not None and (value >= high if high_open else value > high)):
-        raise ValueError(f"argument {name!r}: expected a value{_range(low, high, low_open, high_open)}, got {value:g}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:   # say the side that was crossed, then the whole range
+        side = _range(low, None, low_open) if too_low else _range(None, high, high_open=high_open)
+        whole = f" (valid range{_range(low, high, low_open, high_open)[3:]})" if low is not None and high is not None else ""
+        raise ValueError(f"argument {name!r}: expected a value{side}{whole}, got {value:g}")
     return value
 
 
@@ -98,9 +101,11 @@ def check_positive_int(name: str, value, *, minimum: int = 1, maximum: int | Non
             hint = ""
         raise TypeError(f"argument {name!r}: expected an integer, got {type(value).__name__} {_got(value)}{hint}")
     if value < minimum or (maximum is not None and value > maximum):
-        bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum:,}]"
-        note = f" ({limit})" if limit and maximum is not None and value > maximum else ""
-        raise ValueError(f"argument {name!r}: expected an integer {bound}{note}, got {value:,}")
+        if limit:   # a machine limit: say the side that was crossed, and why
+            bound = f">= {minimum}" if value < minimum else f"<= {maximum:,} ({limit})"
+        else:
+            bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"argument {name!r}: expected an integer {bound}, got {value:,}")
     return int(value)
 
 
@@ -140,8 +145,8 @@ def check_array(name: str, value, *, ndim: int | None = None, shape=None, dims=N
     ``shape`` is a tuple whose entries are ints (must match) or ``None`` (anything);
     ``dims`` names the axes for the message, e.g. ``("batch", "time", "features")``.
     ``kind`` is ``"float"``, ``"int"`` or ``"number"``. ``finite=True`` refuses NaN and
-    infinity in float arrays; ``"no_nan"`` allows -inf (log-probabilities of impossible
-    events); ``False`` checks nothing.
+    infinity in float arrays; ``"no_nan"`` allows infinities (a diverged norm, the
+    log-probability of an impossible event) but not NaN; ``False`` checks nothing.
     """
     if value is None:
         raise TypeError(f"argument {name!r}: expected an array{' of ' + kind + 's' if kind else ''}, got None")
@@ -178,7 +183,7 @@ def check_array(name: str, value, *, ndim: int | None = None, shape=None, dims=N
         bad = np.isnan(array) if finite == "no_nan" else ~np.isfinite(array)
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
-            allowed = "numbers or -inf" if finite == "no_nan" else "finite numbers"
+            allowed = "numbers (infinity allowed, NaN not)" if finite == "no_nan" else "finite numbers"
             raise ValueError(f"argument {name!r}: expected {allowed}, got {array[where]} at index "
                              f"{where if len(where) != 1 else where[0]} ({int(bad.sum())} such entries)")
     return array
@@ -197,10 +202,12 @@ def check_ids(name: str, ids, vocab_size: int | None = None, *, ndim: int | None
     """Integer token ids in ``[0, vocab_size)``: negative ids would wrap around in an embedding."""
     ids = check_array(name, ids, ndim=ndim, kind="int", allow_empty=allow_empty)
     if ids.size:
-        low, high = int(ids.min()), int(ids.max())
-        if low < 0 or (vocab_size is not None and high >= vocab_size):
+        bad = (ids < 0) if vocab_size is None else ((ids < 0) | (ids >= vocab_size))
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
             upper = f"{vocab_size - 1}" if vocab_size is not None else "..."
-            raise ValueError(f"argument {name!r}: expected ids in [0, {upper}], got range [{low}, {high}]")
+            raise ValueError(f"argument {name!r}: expected ids in [0, {upper}], got {int(ids[where])} at index "
+                             f"{where if len(where) != 1 else where[0]} (range [{int(ids.min())}, {int(ids.max())}])")
     return ids
 
 
@@ -259,8 +266,8 @@ def check_string_list(name: str, value, *, allow_empty: bool = False, what: str 
         raise ValueError(f"argument {name!r}: expected at most {max_items:,} {what} on {MACHINE}, got {len(items):,}")
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            raise TypeError(f"argument {name!r}: expected a list of {what}, got {type(item).__name__} "
-                            f"{_got(item)} at index {i}")
+            raise TypeError(f"argument {name!r}: expected a string at index {i} (a list of {what}), got "
+                            f"{type(item).__name__} {_got(item)}")
     return items
 
 
