@@ -261,7 +261,7 @@ def check_string_list(name: str, value, *, allow_empty: bool = False, what: str 
         raise TypeError(f"argument {name!r}: expected a list of {what}, got {type(value).__name__} {_got(value)}")
     items = list(value)
     if not items and not allow_empty:
-        raise ValueError(f"argument {name!r}: expected at least one of the {what}, got an empty list")
+        raise ValueError(f"argument {name!r}: expected a non-empty list of {what} (at least one), got an empty list")
     if len(items) > max_items:
         raise ValueError(f"argument {name!r}: expected at most {max_items:,} {what} on {MACHINE}, got {len(items):,}")
     for i, item in enumerate(items):
