@@ -75,8 +75,8 @@ def check_abc_lines(text: str) -> None:
         body = re.sub(r'"[^"]*"|![^!]*!|\+[^+]*\+', "", code)     # chord symbols, decorations
         for note in _NOTE_MARKS.finditer(body):
             if len(note.group(2)) > MAX_OCTAVE_MARKS:
-                raise AbcError(f"line {number}: note {note.group(0)[:12]!r} has {len(note.group(2))} octave marks; "
-                               f"expected at most {MAX_OCTAVE_MARKS} (beyond that no instrument plays it)")
+                raise AbcError(f"line {number}: expected at most {MAX_OCTAVE_MARKS} octave marks on a note (beyond "
+                               f"that no instrument plays it), got {len(note.group(2))} in {note.group(0)[:12]!r}")
 
 
 def _body_start(text: str) -> int:

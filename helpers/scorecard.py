@@ -10,8 +10,8 @@ import numpy as np
 
 from . import datasets, text
 from .config import profile
-from .validation import (check_array, check_callable, check_choice, check_choices, check_ids, check_share,
-                         check_size, check_text, check_type)
+from .validation import (check_alloc, check_array, check_callable, check_choice, check_choices, check_ids,
+                         check_number, check_share, check_size, check_text, check_type)
 
 SMALL_WINDOW, BIG_WINDOW = 2, 24
 
@@ -80,6 +80,9 @@ class LinearSoftmax:
     """
 
     def __init__(self, n_features: int, n_classes: int):
+        n_features = check_size("n_features", n_features, maximum=10_000_000, what="features")
+        n_classes = check_size("n_classes", n_classes, minimum=2, maximum=100_000, what="classes")
+        check_alloc("n_features", (n_features, n_classes), np.float32, what="kernel")
         self.kernel = np.zeros((n_features, n_classes), dtype=np.float32)
         self.bias = np.zeros(n_classes, dtype=np.float32)
 
@@ -90,7 +93,12 @@ class LinearSoftmax:
         return p / p.sum(axis=1, keepdims=True)
 
     def fit(self, x, y, *, steps: int, learning_rate: float = 0.1, l2: float = 1e-4):
-        x = np.asarray(x, dtype=np.float32)
+        x = check_array("x", x, shape=(None, self.kernel.shape[0]), dims=("batch", "features"), kind="number")
+        x = x.astype(np.float32)
+        y = check_ids("y", y, self.kernel.shape[1], ndim=1)
+        steps = check_size("steps", steps, maximum=100_000, what="steps")
+        learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+        l2 = check_number("l2", l2, low=0, high=10)
         targets = np.eye(self.kernel.shape[1], dtype=np.float32)[y]
         params = [self.kernel, self.bias]
         m = [np.zeros_like(p) for p in params]

@@ -556,10 +556,10 @@ def _read_imdb(path: Path) -> dict:
     with archive:
         names = set(archive.files)
         if {"x_train", "x_test"} <= names and "x_train_ranks" not in names:
-            raise ValueError(f"argument 'path': {str(path)!r} holds Keras' own IMDB format (pickled Python lists), "
-                             "which can run code when loaded and is not read here; expected arrays x_train_ranks, "
-                             "x_train_lengths, y_train (and the same for test) as written by "
-                             "helpers.sentiment.save_imdb_arrays")
+            raise ValueError(f"argument 'path': expected arrays x_train_ranks, x_train_lengths, y_train (and the "
+                             f"same for test) as written by helpers.sentiment.save_imdb_arrays, got Keras' own IMDB "
+                             f"format in {str(path)!r}: pickled Python lists, which can run code when loaded, so "
+                             "they are not read")
         parts = {}
         for split in IMDB_SPLITS:
             wanted = [f"x_{split}_ranks", f"x_{split}_lengths", f"y_{split}"]

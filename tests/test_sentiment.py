@@ -231,6 +231,6 @@ def test_imdb_pickled_archive_is_refused_without_running_code(tmp_path, capsys):
     path = tmp_path / "imdb.npz"
     ragged = np.array([[1, 2], _RunsCode()] + [None], dtype=object)[:-1]   # Keras' format: pickled objects
     np.savez(path, x_train=ragged, y_train=np.array([1, 0]), x_test=ragged, y_test=np.array([0, 1]))
-    with pytest.raises(ValueError, match=r"argument 'path'.*pickled.*expected arrays x_train_ranks"):
+    with pytest.raises(ValueError, match=r"argument .path.: expected arrays x_train_ranks.*got Keras. own IMDB format.*pickled"):
         sentiment.load_imdb_if_cached(path)
     assert "pickled code ran" not in capsys.readouterr().out
