@@ -122,7 +122,7 @@ def train_linear(x, y, n_classes: int, *, steps: int | None = None) -> LinearSof
     """
     x = check_array("x", x, ndim=2, kind="number")
     n_classes = check_size("n_classes", n_classes, minimum=2, maximum=100_000, what="classes")
-    y = check_ids("y", y, n_classes, ndim=1)
+    y = check_ids("y", y, n_classes, ndim=1, what="labels")
     if len(y) != len(x):
         raise ValueError(f"argument 'y': expected one label per row of x, shape ({len(x)},), got ({len(y)},)")
     steps = profile.pick(full=200, fast=60) if steps is None else check_size("steps", steps, maximum=100_000,

@@ -198,7 +198,7 @@ def _describe(shape, dims) -> str:
 
 
 def check_ids(name: str, ids, vocab_size: int | None = None, *, ndim: int | None = None,
-              allow_empty: bool = False) -> np.ndarray:
+              allow_empty: bool = False, what: str = "ids") -> np.ndarray:
     """Integer token ids in ``[0, vocab_size)``: negative ids would wrap around in an embedding."""
     ids = check_array(name, ids, ndim=ndim, kind="int", allow_empty=allow_empty)
     if ids.size:
@@ -206,7 +206,7 @@ def check_ids(name: str, ids, vocab_size: int | None = None, *, ndim: int | None
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
             upper = f"{vocab_size - 1}" if vocab_size is not None else "..."
-            raise ValueError(f"argument {name!r}: expected ids in [0, {upper}], got {int(ids[where])} at index "
+            raise ValueError(f"argument {name!r}: expected {what} in [0, {upper}], got {int(ids[where])} at index "
                              f"{where if len(where) != 1 else where[0]} (range [{int(ids.min())}, {int(ids.max())}])")
     return ids
 
