@@ -14,7 +14,6 @@ from .validation import MAX_LENGTH
 
 MAX_OCTAVE_MARKS = 4        # C,,,, is MIDI 12 and c'''' MIDI 120: beyond that no instrument plays it
 _MODES = ("maj", "min", "mix", "dor", "phr", "lyd", "loc", "ion", "aeo", "exp", "m")
-_KEY = re.compile(r"^(?:HP|Hp|none|[A-G][#b]?\s*(?:[A-Za-z]+)?)(?:\s+.*)?$")
 _METER = re.compile(r"^(?:C\|?|none|(\d+(?:\+\d+)*)/(\d+))$")
 _LENGTH = re.compile(r"^(\d+)(?:/(\d+))?$")
 _LINE = re.compile(r"^([A-Za-z]):(.*)$")
@@ -26,13 +25,18 @@ class AbcError(ValueError):
 
 
 def _key_problem(value: str) -> str | None:
-    if not value:
+    if not value or value in ("HP", "Hp", "none"):
         return None                                  # an empty key means "no key signature"
-    if not _KEY.match(value):
+    match = re.match(r"^[A-G][#b]?(.*)$", value)
+    if not match:
         return "expected a key such as G, Em, Ador, Bb or F#m (a tonic A-G, then an optional mode)"
-    match = re.match(r"^[A-G][#b]?\s*([A-Za-z]+)", value)
-    if match and not match.group(1).lower().startswith(_MODES):
-        return f"expected a mode such as maj, m, min, mix, dor, phr, lyd, loc after the tonic, got {match.group(1)!r}"
+    rest = match.group(1).lstrip()
+    mode = re.match(r"[A-Za-z]*", rest).group(0)
+    if mode and not mode.lower().startswith(_MODES):
+        return "expected a mode such as maj, m, min, mix, dor, phr, lyd or loc after the tonic"
+    after = rest[len(mode):]
+    if after and not after[0].isspace():          # e.g. "G9": clef=... and accidentals come after a space
+        return "expected a key such as G, Em, Ador, Bb or F#m (a tonic A-G, then an optional mode)"
     return None
 
 

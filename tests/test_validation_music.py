@@ -53,7 +53,7 @@ def _tune(key="G", meter="4/4", length="1/8", body="GABc dedB | " * 4):
 
 @pytest.mark.parametrize("abc, line, expected, got", [
     (_tune(key="Zq9"), "line 5", "expected a key", "got 'Zq9'"),
-    (_tune(key="Gq"), "line 5", "expected a mode", "got 'q'"),
+    (_tune(key="Gq"), "line 5", "expected a mode", "got 'Gq'"),
     (_tune(meter="3/0"), "line 3", "expected a meter", "got '3/0'"),
     (_tune(length="1/0"), "line 4", "expected a unit note length", "got '1/0'"),
     (_tune(body="C" + "," * 27 + " cdef"), "line 6", "expected at most 4 octave marks", "got 27"),
