@@ -68,6 +68,8 @@ def test_abc_a_tune_music21_would_misread_is_not_playable_and_the_reason_names_t
 def test_abc_valid_tunes_of_the_corpus_still_play():
     assert music.check_tune(_tune()).playable
     assert music.check_tune(_tune(key="Ador", meter="C|", length="1/16")).playable
+    for key in ("Bb", "F#m", "Dmix", "D mix", "Ebmaj", "none"):   # a flat tonic is not a mode
+        music.check_abc_lines(_tune(key=key))
 
 
 def test_files_utf16_bom_subfolders_and_nul_bytes(tmp_path):
