@@ -125,7 +125,7 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     n = check_size("n", n, maximum=MAX_TUNES, what="tunes in one batch")
     temperature = check_temperature(temperature)
     max_chars = check_size("max_chars", max_chars, maximum=MAX_LENGTH, what="characters")
-    min_chars = check_positive_int("min_chars", min_chars, minimum=0, maximum=max_chars)
+    min_chars = check_positive_int("min_chars", min_chars, minimum=0, maximum=MAX_LENGTH)   # > max_chars: never ends early
     check_text("prefix", prefix)
     missing = sorted(set(prefix) - set(vocab))
     if missing:
