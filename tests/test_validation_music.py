@@ -94,3 +94,11 @@ def test_music_keeps_its_public_names_after_the_split():
     for name in music.__all__:
         assert hasattr(music, name), name
     assert music.check_tune.__module__ == "helpers.music_checks"
+
+
+def test_min_chars_above_max_chars_is_allowed_and_a_negative_one_is_not(char):
+    vocab, model, _ = char
+    tunes, _ = music.sample_tunes(model, vocab, n=1, max_chars=3, min_chars=120)   # lesson 07's fast profile
+    assert len(tunes) == 1
+    assert_clear(lambda: music.sample_tunes(model, vocab, max_chars=3, min_chars=-1), ValueError, "min_chars",
+                 "in [0, ", "-1")
