@@ -27,7 +27,8 @@ from keras import ops
 
 from . import dates as D
 from .attention_numpy import MASKED_SCORE, additive_weights, beam_step, context_vector, softmax
-from .validation import check_array, check_number, check_positive_int
+from .validation import (MAX_UNITS, check_array, check_bool, check_number, check_positive_int, check_seed,
+                         check_size, check_string_list, check_type)
 
 __all__ = ["additive_weights", "context_vector", "AdditiveAttention", "compare_with_keras", "Seq2Seq", "greedy_decode", "beam_step",
            "beam_search", "exact_match", "accuracy_by_length", "plot_accuracy_by_length",
@@ -53,7 +54,7 @@ class AdditiveAttention(keras.layers.Layer):
 
     def __init__(self, units: int, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_positive_int("units", units)
+        self.units = check_size("units", units, maximum=MAX_UNITS, what="units")
 
     def build(self, query_shape, values_shape):
         self.W_query = self.add_weight(name="W_query", shape=(query_shape[-1], self.units),
@@ -75,6 +76,8 @@ class AdditiveAttention(keras.layers.Layer):
 
     def call(self, query, values, values_mask=None):
         weights = ops.softmax(self.scores(query, values, values_mask), axis=-1)   # over input positions
+        if values_mask is not None:   # a row with no real input at all gets weights 0, not uniform ones
+            weights = weights * ops.cast(ops.expand_dims(ops.cast(values_mask, "bool"), 1), weights.dtype)
         context = ops.matmul(weights, values)                                     # (batch, Tq, dv)
         return context, weights
 
@@ -95,7 +98,9 @@ def compare_with_keras(seed: int = 0, batch: int = 3, Tq: int = 4, Tv: int = 6, 
     (``use_scale=True``). That is exactly the part the two layers share: scoring, masking,
     softmax over the input positions, weighted sum. Returns ``{"context": d, "weights": d}``.
     """
-    rng = np.random.default_rng(seed)
+    for name, value in (("batch", batch), ("Tq", Tq), ("Tv", Tv), ("dq", dq), ("dv", dv), ("units", units)):
+        check_size(name, value, maximum=256, what="(a small comparison)")
+    rng = np.random.default_rng(check_seed("seed", seed))
     query = rng.normal(size=(batch, Tq, dq)).astype("float32")
     values = rng.normal(size=(batch, Tv, dv)).astype("float32")
     lengths = rng.integers(1, Tv + 1, size=batch)
@@ -130,10 +135,12 @@ class Seq2Seq:
 
     def __init__(self, *, attention: bool = True, units: int = 64, embed_dim: int = 16,
                  attention_units: int | None = None, learning_rate: float = 0.005):
-        self.attention = bool(attention)
-        self.learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True)
-        self.units = check_positive_int("units", units)
-        embed_dim = check_positive_int("embed_dim", embed_dim)
+        self.attention = check_bool("attention", attention)
+        self.learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+        self.units = check_size("units", units, maximum=MAX_UNITS, what="units")
+        embed_dim = check_size("embed_dim", embed_dim, maximum=MAX_UNITS, what="numbers per character")
+        if attention_units is not None:
+            attention_units = check_size("attention_units", attention_units, maximum=MAX_UNITS, what="units")
         n_in, n_out = len(D.INPUT_VOCAB), len(D.OUTPUT_VOCAB)
         self.input_embedding = keras.layers.Embedding(n_in, embed_dim, mask_zero=True, name="input_embedding")
         self.encoder_gru = keras.layers.GRU(units, return_sequences=True, return_state=True, name="encoder_gru")
@@ -213,7 +220,12 @@ class Seq2Seq:
         summary)``; it does not change while decoding. The state does, and the caller
         hands each step's new state to the next step.
         """
+        if not isinstance(memory, tuple) or len(memory) != 3:
+            raise TypeError(f"argument 'memory': expected the tuple (ids, enc_outputs, summary) from encode(), got "
+                            f"{type(memory).__name__}")
         ids, enc_outputs, summary = memory
+        previous_ids = check_array("previous_ids", previous_ids, shape=(len(ids),), dims=("batch",), kind="int")
+        state = check_array("state", state, shape=(len(ids), self.units), dims=("batch", "units"), kind="number")
         out = self._step_graph(np.asarray(previous_ids, dtype="int32")[:, None], np.asarray(state, dtype="float32"),
                                np.asarray(enc_outputs, dtype="float32"), ids != 0, np.asarray(summary, dtype="float32"))
         log_probs, new_state = np.array(out[0]), np.array(out[1])
@@ -243,9 +255,12 @@ class Seq2Seq:
         """
         import tensorflow as tf
 
-        epochs = check_positive_int("epochs", epochs)
-        batch_size = check_positive_int("batch_size", batch_size)
-        rng = np.random.default_rng(seed)
+        _check_dateset("data", data)
+        if validation_data is not None:
+            _check_dateset("validation_data", validation_data)
+        epochs = check_size("epochs", epochs, maximum=10_000, what="epochs")
+        batch_size = check_size("batch_size", batch_size, maximum=100_000, what="rows")
+        rng = np.random.default_rng(check_seed("seed", seed))
         encoded = [D.INPUT_VOCAB.encode(t, D.MAX_INPUT_LEN) for t in data.inputs]
         decoder_in, decoder_out = D.encode_targets(data.targets)
         lengths = np.asarray([len(e) for e in encoded])
@@ -298,15 +313,27 @@ def _arrays(data):
     return (D.encode_inputs(data.inputs), decoder_in), decoder_out
 
 
+def _check_dateset(name: str, data) -> None:
+    """A non-empty :class:`~helpers.dates.DateSet`."""
+    check_type(name, data, D.DateSet, "a DateSet (from helpers.dates.generate_dates)")
+    if len(data) == 0:
+        raise ValueError(f"argument {name!r}: expected a DateSet with at least one date, got an empty one")
+
+
+def _check_seq2seq(seq2seq) -> None:
+    """A :class:`Seq2Seq`, or anything with its decoding interface (``encode``, ``decoder_step``, ``attention``)."""
+    if not all(hasattr(seq2seq, a) for a in ("encode", "decoder_step", "attention")):
+        raise TypeError(f"argument 'seq2seq': expected a Seq2Seq model (helpers.attention.Seq2Seq), got "
+                        f"{type(seq2seq).__name__} {seq2seq!r:.60}")
+
+
 def _texts(data) -> list[str]:
     if isinstance(data, str):
         return [data]
     if isinstance(data, D.DateSet):
+        _check_dateset("texts", data)
         return list(data.inputs)
-    texts = list(data)
-    if not texts:
-        raise ValueError("argument 'texts': expected at least one string, got none")
-    return texts
+    return check_string_list("texts", data, what="date strings")
 
 
 # ---- decoding -------------------------------------------------------------------------------
@@ -318,7 +345,10 @@ def greedy_decode(seq2seq: Seq2Seq, texts, *, max_steps: int = D.OUTPUT_LEN + 1,
     with attention, a list of arrays ``(steps, len(text))`` (the attention of each output
     step, ``<end>`` included, over the input characters); ``None`` without attention.
     """
+    _check_seq2seq(seq2seq)
     texts = _texts(texts)
+    max_steps = check_size("max_steps", max_steps, maximum=1_000, what="output characters")
+    chunk = check_size("chunk", chunk, maximum=100_000, what="texts per batch")
     outputs, weights = [], []
     for start in range(0, len(texts), chunk):
         out, w = _greedy(seq2seq, texts[start:start + chunk], max_steps)
@@ -367,9 +397,12 @@ def beam_search(seq2seq: Seq2Seq, texts, *, beam_width: int = 3, alpha: float = 
     Returns ``(outputs, scores)``: a list of strings and an array ``(batch,)`` of
     normalised scores. ``beam_width=1`` is greedy decoding.
     """
-    beam_width = check_positive_int("beam_width", beam_width)
-    alpha = check_number("alpha", alpha, low=0)
+    _check_seq2seq(seq2seq)
+    beam_width = check_size("beam_width", beam_width, maximum=100, what="beams")
+    alpha = check_number("alpha", alpha, low=0, high=10)
     texts = _texts(texts)
+    max_steps = check_size("max_steps", max_steps, maximum=1_000, what="output characters")
+    chunk = check_size("chunk", chunk, maximum=100_000, what="texts per batch")
     outputs, scores = [], []
     for start in range(0, len(texts), chunk):
         out, sc = _beam(seq2seq, texts[start:start + chunk], beam_width, alpha, max_steps)
@@ -422,10 +455,11 @@ def _beam(seq2seq, texts, k, alpha, max_steps):
 
 def exact_match(predictions, targets) -> float:
     """Share of outputs exactly equal to their target (the whole date right, or wrong)."""
-    predictions, targets = list(predictions), list(targets)
-    if len(predictions) != len(targets) or not targets:
-        raise ValueError(f"arguments 'predictions', 'targets': expected equal, non-zero lengths, got "
-                         f"{len(predictions)} and {len(targets)}")
+    predictions = check_string_list("predictions", predictions, what="output strings")
+    targets = check_string_list("targets", targets, what="target strings")
+    if len(predictions) != len(targets):
+        raise ValueError(f"argument 'predictions': expected equal lengths, one prediction per target ({len(targets)}), got "
+                         f"{len(predictions)}")
     return float(np.mean([p == t for p, t in zip(predictions, targets)]))
 
 
@@ -437,7 +471,10 @@ def accuracy_by_length(lengths, correct, edges) -> tuple[np.ndarray, np.ndarray,
     empty bins get accuracy NaN.
     """
     lengths = check_array("lengths", lengths, ndim=1, kind="number")
-    correct = check_array("correct", correct, shape=(len(lengths),)).astype(float)
+    correct = check_array("correct", correct, shape=(len(lengths),), dims=("batch",))
+    if correct.dtype != bool and not np.isin(correct, (0, 1)).all():
+        raise ValueError(f"argument 'correct': expected booleans (or 0/1), got values {np.unique(correct)[:5].tolist()}")
+    correct = correct.astype(float)
     edges = check_array("edges", edges, ndim=1, kind="number")
     if len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"argument 'edges': expected at least 2 increasing values, got {edges.tolist()}")
@@ -470,8 +507,9 @@ def attention_for(seq2seq: Seq2Seq, text: str, output: str) -> np.ndarray:
     The decoder is fed ``output`` (teacher forcing), so this works for any output, e.g. the
     one a beam search chose.
     """
+    _check_seq2seq(seq2seq)
     if not seq2seq.attention:
-        raise ValueError("argument 'seq2seq': this model has no attention (built with attention=False)")
+        raise ValueError("argument 'seq2seq': expected a model with attention, got one built with attention=False (no attention)")
     ids = D.encode_inputs([text])
     if not isinstance(output, str):
         raise TypeError(f"argument 'output': expected a string, got {type(output).__name__}")
@@ -485,6 +523,8 @@ def plot_attention(text: str, output: str, weights, *, ax=None, title: str | Non
     """Heat-map: one row per output character (and ``<end>``), one column per input character."""
     from .plots import heatmap
 
+    check_type("text", text, str, "the input string")
+    check_type("output", output, str, "the output string")
     weights = check_array("weights", weights, ndim=2, kind="number")
     rows = list(output) + ["<end>"]
     if weights.shape != (len(rows), len(text)):

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .validation import check_array, check_positive_int
+from .validation import MAX_UNITS, check_array, check_seed, check_size
 
 
 class MinimalRNNCell(keras.layers.Layer):
@@ -31,7 +31,7 @@ class MinimalRNNCell(keras.layers.Layer):
 
     def __init__(self, units: int, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_positive_int("units", units)
+        self.units = check_size("units", units, maximum=MAX_UNITS, what="units")
         self.state_size = self.units
         self.output_size = self.units
 
@@ -72,7 +72,7 @@ class BuggyRNNCell(keras.layers.Layer):
 
     def __init__(self, units: int, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_positive_int("units", units)
+        self.units = check_size("units", units, maximum=MAX_UNITS, what="units")
 
     def build(self, input_shape):
         n_in = input_shape[-1]
@@ -94,6 +94,9 @@ def run_cell(cell, x, h0=None) -> tuple[np.ndarray, np.ndarray]:
     What ``keras.layers.RNN`` does for you, written out (lesson 03). ``h0 (batch, units)``
     defaults to zeros.
     """
+    if not isinstance(cell, keras.layers.Layer) or not isinstance(getattr(cell, "state_size", None), int):
+        raise TypeError(f"argument 'cell': expected a Keras cell with an int state_size (e.g. MinimalRNNCell), got "
+                        f"{type(cell).__name__} {cell!r:.40}")
     x = check_array("x", x, ndim=3, kind="number", allow_empty=True)
     if x.shape[1] == 0:
         raise ValueError(f"argument 'x': expected a sequence of length >= 1, got shape {x.shape} (time = 0)")
@@ -114,7 +117,9 @@ def run_cell(cell, x, h0=None) -> tuple[np.ndarray, np.ndarray]:
 
 def simple_rnn_twin(units: int, n_features: int, *, seed: int = 0, return_sequences: bool = True):
     """A built ``keras.layers.SimpleRNN`` and a ``keras.layers.RNN(MinimalRNNCell)`` with the same weights."""
-    keras.utils.set_random_seed(seed)
+    units = check_size("units", units, maximum=MAX_UNITS, what="units")
+    n_features = check_size("n_features", n_features, maximum=MAX_UNITS, what="features")
+    keras.utils.set_random_seed(check_seed("seed", seed))
     reference = keras.layers.SimpleRNN(units, return_sequences=return_sequences)
     reference.build((None, None, n_features))
     ours = keras.layers.RNN(MinimalRNNCell(units), return_sequences=return_sequences)
@@ -133,8 +138,15 @@ def compare_speed(batch: int = 32, time_steps: int = 100, units: int = 64, n_fea
     """
     from . import numpy_rnn
 
-    repeats = check_positive_int("repeats", repeats)
-    rng = np.random.default_rng(seed)
+    repeats = check_size("repeats", repeats, maximum=1_000, what="repeats")
+    batch = check_size("batch", batch, maximum=10_000, what="rows")
+    time_steps = check_size("time_steps", time_steps, maximum=10_000, what="steps")
+    units = check_size("units", units, maximum=MAX_UNITS, what="units")
+    n_features = check_size("n_features", n_features, maximum=MAX_UNITS, what="features")
+    if batch * time_steps * max(units, n_features) > 100_000_000:
+        raise ValueError(f"argument 'batch': expected batch * time_steps * width <= 100,000,000 (seconds per pass on "
+                         f"a 2-core machine), got {batch:,} * {time_steps:,} * {max(units, n_features):,}")
+    rng = np.random.default_rng(check_seed("seed", seed))
     x = rng.normal(size=(batch, time_steps, n_features)).astype("float32")
     layer = keras.layers.SimpleRNN(units)
     layer.build((None, None, n_features))

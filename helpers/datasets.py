@@ -29,7 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_positive_int
+from .validation import check_bool, check_positive_int, check_seed, check_share, check_size
+
+MAX_GAP = 10_000      # filler words between the place and the blank (a sentence longer than any model reads)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -96,14 +98,13 @@ def language_sentences(n: int, gap=8, *, distractor: bool = False, seed: int = 0
     language's city or country), before or after the origin clause, so that only word
     order tells which place answers the question. Labels index :data:`LANGUAGES`.
     """
-    n = check_positive_int("n", n)
-    if isinstance(gap, tuple):
-        if len(gap) != 2 or gap[0] < 0 or gap[1] < gap[0]:
-            raise ValueError(f"argument 'gap': expected an int >= 0 or a pair (low, high) with 0 <= low <= high, got {gap!r}")
-        low, high = int(gap[0]), int(gap[1])
-    else:
-        low = high = check_positive_int("gap", gap, minimum=0)
-    rng = np.random.default_rng(seed)
+    n = check_size("n", n, what="sentences")
+    low, high = _gap_range(gap)
+    if n * (high + 20) > 50_000_000:
+        raise ValueError(f"argument 'gap': expected n * (gap + 20) <= 50,000,000 words on a 2-core, 24 GiB machine "
+                         f"(a few GiB of text), got {n:,} sentences with gaps up to {high:,}")
+    distractor = check_bool("distractor", distractor)
+    rng = np.random.default_rng(check_seed("seed", seed))
     texts, labels = [], []
     for _ in range(n):
         origin = int(rng.integers(len(PLACES)))
@@ -119,6 +120,18 @@ def language_sentences(n: int, gap=8, *, distractor: bool = False, seed: int = 0
         labels.append(origin)
     return TextDataset(texts, np.asarray(labels, dtype=np.int64), list(LANGUAGES),
                        {"generator": "language_sentences", "gap": [low, high], "distractor": distractor, "seed": seed})
+
+
+def _gap_range(gap) -> tuple[int, int]:
+    """``gap`` as ``(low, high)``: an int or a pair, each in ``[0, MAX_GAP]``."""
+    if isinstance(gap, (tuple, list)):
+        if len(gap) != 2:
+            raise ValueError(f"argument 'gap': expected an int >= 0 or a pair (low, high), got {gap!r}")
+        low = check_size("gap", gap[0], minimum=0, maximum=MAX_GAP, what="filler words")
+        high = check_size("gap", gap[1], minimum=low, maximum=MAX_GAP, what="filler words")
+        return low, high
+    value = check_size("gap", gap, minimum=0, maximum=MAX_GAP, what="filler words")
+    return value, value
 
 
 def _place(rng: np.random.Generator, index: int) -> str:
@@ -145,8 +158,8 @@ def sentiment_pairs(n_pairs: int, *, seed: int = 0) -> TextDataset:
     Both sentences have identical bags of words, so any bag-of-words model scores exactly
     50 % on a set made of whole pairs. Rows ``2k`` and ``2k+1`` form pair ``k``.
     """
-    n_pairs = check_positive_int("n_pairs", n_pairs)
-    rng = np.random.default_rng(seed)
+    n_pairs = check_size("n_pairs", n_pairs, maximum=500_000, what="pairs")
+    rng = np.random.default_rng(check_seed("seed", seed))
     texts, labels = [], []
     for _ in range(n_pairs):
         template = PAIR_TEMPLATES[int(rng.integers(len(PAIR_TEMPLATES)))]
@@ -176,7 +189,9 @@ def reviews(n: int, *, seed: int = 0, pair_share: float = 0.4) -> TextDataset:
     Covers plain praise and complaint, negation ("not good"), contrast ("… but …") and,
     for ``pair_share`` of the rows, the order-sensitive pair templates.
     """
-    n = check_positive_int("n", n)
+    n = check_size("n", n, what="reviews")
+    seed = check_seed("seed", seed)
+    pair_share = check_share("pair_share", pair_share)
     rng = np.random.default_rng(seed)
     texts, labels = [], []
     n_pairs = int(round(n * pair_share / 2))
@@ -207,9 +222,13 @@ def key_phrase(n: int, length: int = 12, positions=range(0, 5), *, seed: int = 0
     early positions and test on late ones: a model that shares its weights across time
     recognises the phrase anywhere; a fixed big window never saw it at those positions.
     """
-    n = check_positive_int("n", n)
-    length = check_positive_int("length", length, minimum=3)
-    positions = list(positions)
+    n = check_size("n", n, what="sequences")
+    length = check_size("length", length, minimum=3, maximum=MAX_GAP, what="words")
+    if isinstance(positions, (str, bytes)) or positions is None or not hasattr(positions, "__iter__"):
+        raise TypeError(f"argument 'positions': expected a list or range of ints, got {type(positions).__name__} "
+                        f"{positions!r:.40}")
+    positions = [check_positive_int("positions", p, minimum=0, maximum=max(length - 2, 0)) for p in positions]
+    seed = check_seed("seed", seed)
     if not positions or min(positions) < 0 or max(positions) > length - 2:
         raise ValueError(f"argument 'positions': expected positions in [0, {length - 2}] for length {length}, "
                          f"got {positions!r}")
@@ -228,10 +247,13 @@ def key_phrase(n: int, length: int = 12, positions=range(0, 5), *, seed: int = 0
 
 def variable_lengths(n: int, low: int = 3, high: int = 30, *, seed: int = 0) -> list[np.ndarray]:
     """``n`` random id sequences with lengths drawn in ``[low, high]`` (ids in ``[2, 50)``; 0 pad, 1 unk)."""
-    n = check_positive_int("n", n)
-    low = check_positive_int("low", low)
-    high = check_positive_int("high", high, minimum=low)
-    rng = np.random.default_rng(seed)
+    n = check_size("n", n, what="sequences")
+    low = check_size("low", low, maximum=MAX_GAP, what="ids per sequence")
+    high = check_size("high", high, minimum=low, maximum=MAX_GAP, what="ids per sequence")
+    if n * high > 200_000_000:
+        raise ValueError(f"argument 'n': expected n * high <= 200,000,000 ids on a 2-core, 24 GiB machine, "
+                         f"got {n:,} * {high:,}")
+    rng = np.random.default_rng(check_seed("seed", seed))
     return [rng.integers(2, 50, size=int(rng.integers(low, high + 1))) for _ in range(n)]
 
 
@@ -242,10 +264,11 @@ CRITERIA = ("variable length", "long-term dependency", "word order", "parameter 
 
 def criterion_data(criterion: str, n_train: int = 2000, n_test: int = 400, seed: int = 0):
     """``(train, test)`` :class:`TextDataset` pair for one of :data:`CRITERIA`."""
-    if criterion not in CRITERIA:
+    if not isinstance(criterion, str) or criterion not in CRITERIA:
         raise ValueError(f"argument 'criterion': expected one of {list(CRITERIA)}, got {criterion!r}")
-    n_train = check_positive_int("n_train", n_train)
-    n_test = check_positive_int("n_test", n_test)
+    n_train = check_size("n_train", n_train, what="examples")
+    n_test = check_size("n_test", n_test, what="examples")
+    seed = check_seed("seed", seed)
     if criterion == "variable length":
         return (language_sentences(n_train, (0, 24), seed=seed), language_sentences(n_test, (0, 24), seed=seed + 1))
     if criterion == "long-term dependency":
@@ -268,7 +291,7 @@ FROZEN = {
 
 def load_frozen(name: str) -> TextDataset:
     """Read a frozen evaluation set from ``data/<name>.json``."""
-    if name not in FROZEN:
+    if not isinstance(name, str) or name not in FROZEN:
         raise ValueError(f"argument 'name': expected one of {sorted(FROZEN)}, got {name!r}")
     path = DATA_DIR / f"{name}.json"
     if not path.exists():

@@ -29,7 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_positive_int
+from .validation import (MAX_ITEMS, check_array, check_choices, check_positive_int, check_seed, check_size,
+                         check_string_list)
+
+MAX_NOISE_WORDS = 1_000   # noise words around one date (inputs are cut to max_len characters anyway)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TEST_FILE = DATA_DIR / "dates_test.json"
@@ -137,7 +140,7 @@ class CharVocab:
     def decode(self, ids, stop_at_end: bool = True) -> str:
         """Ids ``(time,)`` → string; padding and ``<start>`` are skipped, ``<end>`` stops (if present)."""
         out = []
-        for i in np.asarray(ids).ravel().tolist():
+        for i in check_array("ids", ids, kind="int", allow_empty=True).ravel().tolist():
             if not 0 <= i < len(self):
                 raise ValueError(f"argument 'ids': expected ids in [0, {len(self) - 1}], got {i}")
             symbol = self.itos[i]
@@ -165,15 +168,15 @@ def encode_inputs(texts, max_len: int = MAX_INPUT_LEN, pad_to: int | None = None
     """
     if isinstance(texts, str):
         texts = [texts]
-    max_len = check_positive_int("max_len", max_len)
-    texts = list(texts)
-    if not texts:
-        raise ValueError("argument 'texts': expected at least one string, got none")
+    max_len = check_size("max_len", max_len, maximum=10_000, what="characters")
+    if isinstance(texts, DateSet):
+        texts = texts.inputs
+    texts = check_string_list("texts", texts, what="date strings")
     checked = [INPUT_VOCAB.check(text, max_len, argument="texts" if len(texts) == 1 else f"texts[{row}]")
                for row, text in enumerate(texts)]
     width = max(len(t) for t in checked)
     if pad_to is not None:
-        pad_to = check_positive_int("pad_to", pad_to, minimum=width)
+        pad_to = check_size("pad_to", pad_to, minimum=width, maximum=10_000, what="characters")
         width = pad_to
     out = np.zeros((len(checked), width), dtype=np.int32)
     for row, text in enumerate(checked):
@@ -188,9 +191,7 @@ def encode_targets(isos) -> tuple[np.ndarray, np.ndarray]:
     by one: ``Y Y Y Y - M M - D D <end>``. At step t the decoder reads the *true*
     previous character (teacher forcing) and is trained to output the next one.
     """
-    isos = [isos] if isinstance(isos, str) else list(isos)
-    if not isos:
-        raise ValueError("argument 'isos': expected at least one ISO date, got none")
+    isos = [isos] if isinstance(isos, str) else check_string_list("isos", isos, what="ISO dates")
     body = np.zeros((len(isos), OUTPUT_LEN), dtype=np.int32)
     for row, iso in enumerate(isos):
         if not isinstance(iso, str) or len(iso) != OUTPUT_LEN:
@@ -203,9 +204,7 @@ def encode_targets(isos) -> tuple[np.ndarray, np.ndarray]:
 
 def decode_outputs(ids) -> list[str]:
     """Output ids ``(batch, time)`` → strings (stopping at ``<end>``)."""
-    ids = np.asarray(ids)
-    if ids.ndim != 2:
-        raise ValueError(f"argument 'ids': expected shape (batch, time), got {ids.shape}")
+    ids = check_array("ids", ids, ndim=2, dims=("batch", "time"), kind="int", allow_empty=True)
     return [OUTPUT_VOCAB.decode(row) for row in ids]
 
 
@@ -247,8 +246,9 @@ def _noise_range(noise_words) -> tuple[int, int]:
                 or noise_words[0] < 0 or noise_words[1] < noise_words[0]):
             raise ValueError("argument 'noise_words': expected an int >= 0 or a pair (low, high) with "
                              f"0 <= low <= high, got {noise_words!r}")
+        check_size("noise_words", noise_words[1], minimum=0, maximum=MAX_NOISE_WORDS, what="words")
         return noise_words
-    value = check_positive_int("noise_words", noise_words, minimum=0)
+    value = check_size("noise_words", noise_words, minimum=0, maximum=MAX_NOISE_WORDS, what="words")
     return value, value
 
 
@@ -263,15 +263,12 @@ def generate_dates(n: int, *, seed: int = 0, noise_words=0, formats=None, exclud
     from :data:`FORMATS`); ``exclude`` is a collection of ISO dates never to produce (pass
     the test set's targets to keep training data disjoint from it).
     """
-    n = check_positive_int("n", n)
+    n = check_size("n", n, maximum=MAX_ITEMS, what="dates")
+    seed = check_seed("seed", seed)
     low, high = _noise_range(noise_words)
-    names = list(FORMATS) if formats is None else list(formats)
-    for name in names:
-        if name not in FORMATS:
-            raise ValueError(f"argument 'formats': expected names from {list(FORMATS)}, got {name!r}")
-    if not names:
-        raise ValueError("argument 'formats': expected at least one format, got none")
-    excluded = set(exclude)
+    names = list(FORMATS) if formats is None else check_choices("formats", formats, set(FORMATS))
+    max_len = check_positive_int("max_len", max_len, minimum=10, maximum=10_000)
+    excluded = set(check_string_list("exclude", exclude, allow_empty=True, what="ISO dates"))
     if len(excluded) >= N_DAYS:
         raise ValueError(f"argument 'exclude': excludes all {N_DAYS} possible dates")
     rng = np.random.default_rng(seed)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_choice, check_number, check_positive_int
+from .validation import (MAX_LENGTH, MAX_UNITS, check_array, check_choice, check_keras_model, check_number,
+                         check_positive_int, check_seed, check_size)
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -20,7 +21,7 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid")
 def activation(name: str, a):
     """``f(a)`` for ``name`` in :data:`ACTIVATIONS` (any shape)."""
     check_choice("activation", name, set(ACTIVATIONS))
-    a = np.asarray(a, dtype=np.float64)
+    a = check_array("a", a, kind="number", allow_empty=True).astype(np.float64)
     if name == "tanh":
         return np.tanh(a)
     if name == "relu":
@@ -31,7 +32,7 @@ def activation(name: str, a):
 def activation_derivative(name: str, a):
     """``f'(a)`` for ``name`` in :data:`ACTIVATIONS` (any shape): ``1 - tanh²``, ``[a > 0]``, ``s (1 - s)``."""
     check_choice("activation", name, set(ACTIVATIONS))
-    a = np.asarray(a, dtype=np.float64)
+    a = check_array("a", a, kind="number", allow_empty=True).astype(np.float64)
     if name == "tanh":
         return 1.0 - np.tanh(a) ** 2
     if name == "relu":
@@ -62,8 +63,9 @@ def spectral_radius(W) -> float:
 
 def random_recurrent_matrix(units: int, radius: float, *, seed: int = 0) -> np.ndarray:
     """A random Gaussian ``W_hh`` ``(units, units)`` rescaled to spectral radius ``radius``."""
-    units = check_positive_int("units", units)
-    radius = check_number("radius", radius, low=0)
+    units = check_size("units", units, maximum=MAX_UNITS, what="units")
+    radius = check_number("radius", radius, low=0, high=1e6)
+    check_seed("seed", seed)
     W = np.random.default_rng(seed).normal(size=(units, units))
     return W * (radius / spectral_radius(W))
 
@@ -80,9 +82,13 @@ def jacobian_norms(W_hh, length: int, activation_name: str = "tanh", *, input_sc
     units = W_hh.shape[0]
     if W_hh.shape != (units, units):
         raise ValueError(f"argument 'W_hh': expected a square matrix (units, units), got {W_hh.shape}")
-    length = check_positive_int("length", length, maximum=100_000)
+    length = check_size("length", length, maximum=MAX_LENGTH, what="steps")
+    if units > 1024:
+        raise ValueError(f"argument 'W_hh': expected at most 1024 units (a product of {length:,} Jacobians must "
+                         f"finish in seconds on a 2-core machine), got {units}")
     check_choice("activation_name", activation_name, set(ACTIVATIONS))
-    input_scale = check_number("input_scale", input_scale, low=0)
+    input_scale = check_number("input_scale", input_scale, low=0, high=1e6)
+    check_seed("seed", seed)
     rng = np.random.default_rng(seed)
     h = np.zeros(units)
     J = np.eye(units)
@@ -99,13 +105,18 @@ def jacobian_norms(W_hh, length: int, activation_name: str = "tanh", *, input_sc
 def norm_curves(radii=(0.5, 0.9, 1.0, 1.1, 1.5), length: int = 100, activation_name: str = "tanh", *,
                 units: int = 32, seed: int = 0) -> dict[float, np.ndarray]:
     """``{radius: jacobian_norms(...)}`` for one activation and several spectral radii (same random W shape)."""
+    if isinstance(radii, (str, bytes)) or not hasattr(radii, "__iter__"):
+        raise TypeError(f"argument 'radii': expected a list of numbers, got {type(radii).__name__} {radii!r:.40}")
+    radii = [check_number("radii", r, low=0, high=1e6) for r in radii]
+    if not radii:
+        raise ValueError("argument 'radii': expected at least one spectral radius, got none")
     return {float(r): jacobian_norms(random_recurrent_matrix(units, r, seed=seed), length, activation_name, seed=seed)
             for r in radii}
 
 
 def decay_rate(norms) -> float:
     """Average factor per step by which ``norms`` (``(length,)``) grows (> 1) or shrinks (< 1), from a log-linear fit."""
-    norms = check_array("norms", norms, ndim=1, kind="number")
+    norms = check_array("norms", norms, ndim=1, kind="number", finite="no_nan")
     ok = np.isfinite(norms) & (norms > 0)
     if ok.sum() < 2:
         return float("nan")
@@ -125,7 +136,7 @@ def plot_norm_curves(curves: dict, *, title: str = "", ax=None, label: str = "sp
     else:
         fig = ax.figure
     for key, norms in curves.items():
-        norms = check_array(f"curves[{key!r}]", norms, ndim=1, kind="number")
+        norms = check_array(f"curves[{key!r}]", norms, ndim=1, kind="number", finite="no_nan")
         shown = np.clip(np.where(np.isfinite(norms), norms, 1e100), 1e-100, 1e100)
         ax.semilogy(np.arange(1, len(norms) + 1), shown, label=f"{label} {key}")
     ax.axhline(1.0, color="grey", lw=0.8, ls=":")
@@ -162,9 +173,18 @@ def clipping_run(clipnorm: float | None, *, steps: int = 60, gap: int = 30, gain
 
     from .long_gap import make_long_gap
 
-    steps = check_positive_int("steps", steps)
+    steps = check_size("steps", steps, maximum=100_000, what="steps")
     if clipnorm is not None:
         clipnorm = check_number("clipnorm", clipnorm, low=0, low_open=True)
+    gap = check_size("gap", gap, minimum=0, maximum=10_000, what="steps")
+    gain = check_number("gain", gain, low=0, high=1e3)
+    learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+    units = check_size("units", units, maximum=MAX_UNITS, what="units")
+    batch_size = check_size("batch_size", batch_size, maximum=100_000, what="rows")
+    seed = check_seed("seed", seed)
+    if steps * batch_size * (gap + 2) > 50_000_000:
+        raise ValueError(f"argument 'steps': expected steps * batch_size * (gap + 2) <= 50,000,000 tokens on a "
+                         f"2-core, 24 GiB machine, got {steps:,} * {batch_size:,} * {gap + 2:,}")
     data = make_long_gap(steps * batch_size, gap, seed=seed)
     x, y = data.one_hot(), data.y
     keras.utils.set_random_seed(seed)
@@ -204,6 +224,7 @@ def input_gradient_norms(model, x, y) -> np.ndarray:
     import keras
     import tensorflow as tf
 
+    check_keras_model("model", model)
     x = check_array("x", x, ndim=3, dims=("batch", "time", "features"), kind="number").astype(np.float32)
     y = check_array("y", y, shape=(len(x),), dims=("batch",), kind="int")
     xt = tf.constant(x)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_choice, check_positive_int
+from .validation import (MAX_ITEMS, MAX_UNITS, check_alloc, check_choice, check_choices, check_keras_model,
+                         check_number, check_positive_int, check_seed, check_size, check_type)
 
 N_CLASSES = 8
 N_DISTRACTORS = 8
@@ -70,11 +71,12 @@ def make_long_gap(n: int, gap: int, *, n_classes: int = N_CLASSES, n_distractors
     Keys are balanced (each class appears ``n // n_classes`` or one more times, in random
     order). Deterministic given ``seed``. Introduced in lesson 05.
     """
-    n = check_positive_int("n", n)
-    gap = check_positive_int("gap", gap, minimum=0, maximum=10_000)
-    n_classes = check_positive_int("n_classes", n_classes, minimum=2)
-    n_distractors = check_positive_int("n_distractors", n_distractors)
-    rng = np.random.default_rng(seed)
+    n = check_size("n", n, maximum=MAX_ITEMS, what="sequences")
+    gap = check_size("gap", gap, minimum=0, maximum=10_000, what="distractors")
+    n_classes = check_size("n_classes", n_classes, minimum=2, maximum=1_000, what="keys")
+    n_distractors = check_size("n_distractors", n_distractors, maximum=1_000, what="distractor tokens")
+    check_alloc("n", (n, gap + 2, n_classes + n_distractors + 1), np.float32, what="one-hot inputs")
+    rng = np.random.default_rng(check_seed("seed", seed))
     keys = rng.permutation(np.arange(n) % n_classes).astype(np.int64)
     x = np.empty((n, gap + 2), dtype=np.int64)
     x[:, 0] = keys
@@ -108,9 +110,13 @@ def build_model(trick: str, vocab_size: int, n_classes: int, *, units: int = 32,
     import keras
 
     check_choice("trick", trick, set(TRICKS))
-    vocab_size = check_positive_int("vocab_size", vocab_size)
-    n_classes = check_positive_int("n_classes", n_classes, minimum=2)
-    units = check_positive_int("units", units)
+    vocab_size = check_size("vocab_size", vocab_size, maximum=MAX_UNITS, what="tokens")
+    n_classes = check_size("n_classes", n_classes, minimum=2, maximum=MAX_UNITS, what="classes")
+    units = check_size("units", units, maximum=MAX_UNITS, what="units")
+    learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+    if clipnorm is not None:
+        clipnorm = check_number("clipnorm", clipnorm, low=0, low_open=True)
+    forget_bias = check_number("forget_bias", forget_bias, low=-100, high=100)
     small = keras.initializers.RandomNormal(stddev=SMALL_INIT_SCALE / np.sqrt(units))
     if trick == "tanh, small random init":
         layer = keras.layers.SimpleRNN(units, activation="tanh", recurrent_initializer=small)
@@ -148,6 +154,8 @@ def _stop_when_learned(threshold: float = 0.995):
 
 def accuracy(model, data: LongGapData) -> float:
     """Share of ``data`` whose arg-max prediction is the key."""
+    check_keras_model("model", model)
+    check_type("data", data, LongGapData, "a LongGapData (from make_long_gap)")
     probabilities = np.asarray(model(data.one_hot(), training=False))
     return float(np.mean(np.argmax(probabilities, axis=-1) == data.y))
 
@@ -162,7 +170,9 @@ def train_and_score(trick: str, gap: int, *, n_train: int = 2048, n_test: int = 
     """
     import keras
 
-    epochs = check_positive_int("epochs", epochs)
+    epochs = check_size("epochs", epochs, maximum=10_000, what="epochs")
+    batch_size = check_size("batch_size", batch_size, maximum=100_000, what="rows")
+    check_seed("seed", seed)
     train = make_long_gap(n_train, gap, seed=seed)
     test = make_long_gap(n_test, gap, seed=seed + 1000)
     keras.utils.set_random_seed(seed)
@@ -175,12 +185,10 @@ def train_and_score(trick: str, gap: int, *, n_train: int = 2048, n_test: int = 
 
 def tricks_scorecard(tricks=None, gaps=(10, 25, 50), *, verbose: bool = True, **kwargs) -> dict:
     """``{trick: {gap: test accuracy}}``: one model trained per trick and gap (``kwargs`` go to :func:`train_and_score`)."""
-    tricks = list(TRICKS) if tricks is None else list(tricks)
-    if not tricks:
-        raise ValueError("argument 'tricks': expected at least one trick, got none")
-    for trick in tricks:
-        check_choice("tricks", trick, set(TRICKS))
-    gaps = [check_positive_int("gaps", g, minimum=0) for g in gaps]
+    tricks = list(TRICKS) if tricks is None else check_choices("tricks", tricks, set(TRICKS))
+    if isinstance(gaps, (str, bytes)) or not hasattr(gaps, "__iter__"):
+        raise TypeError(f"argument 'gaps': expected a list of ints, got {type(gaps).__name__} {gaps!r:.40}")
+    gaps = [check_size("gaps", g, minimum=0, maximum=10_000, what="distractors") for g in gaps]
     if not gaps:
         raise ValueError("argument 'gaps': expected at least one gap, got none")
     card = {}
@@ -195,6 +203,7 @@ def tricks_scorecard(tricks=None, gaps=(10, 25, 50), *, verbose: bool = True, **
 
 def scorecard_table(card: dict) -> str:
     """The tricks scorecard as a fixed-width text table (whole percent)."""
+    _check_card(card)
     if not card:
         raise ValueError("argument 'card': expected at least one row, got an empty dict")
     gaps = list(dict.fromkeys(g for row in card.values() for g in row))
@@ -209,6 +218,8 @@ def plot_scorecard(card: dict, *, n_classes: int = N_CLASSES, title: str = "Long
     """Accuracy against gap, one line per trick, with the chance level (pure: data in, Figure out)."""
     import matplotlib.pyplot as plt
 
+    _check_card(card)
+    n_classes = check_size("n_classes", n_classes, minimum=2, maximum=MAX_UNITS, what="classes")
     if not card:
         raise ValueError("argument 'card': expected at least one row, got an empty dict")
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -226,3 +237,12 @@ def plot_scorecard(card: dict, *, n_classes: int = N_CLASSES, title: str = "Long
     ax.set_title(title)
     ax.legend(fontsize=7, loc="lower left")
     return fig
+
+
+def _check_card(card) -> None:
+    """``{trick: {gap: accuracy}}`` with accuracies in [0, 1] (from :func:`tricks_scorecard`)."""
+    check_type("card", card, dict, "a dict {trick: {gap: accuracy}} (from tricks_scorecard)")
+    for trick, row in card.items():
+        check_type("card", row, dict, f"a dict {{gap: accuracy}} for {trick!r}")
+        for gap, value in row.items():
+            check_number(f"card[{trick!r}][{gap!r}]", value, low=0, high=1)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_positive_int
+from .validation import MAX_UNITS, check_array, check_keras_model, check_size
 
 LSTM_GATES = ("i", "f", "c", "o")
 GRU_GATES = ("z", "r", "h")
@@ -35,7 +35,9 @@ GRU_GATES = ("z", "r", "h")
 
 def sigmoid(a):
     """The logistic function, elementwise."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=np.float64)))
+    a = check_array("a", a, kind="number", allow_empty=True).astype(np.float64)
+    with np.errstate(over="ignore"):    # exp(-a) overflows to inf for a << 0: sigmoid is then exactly 0
+        return 1.0 / (1.0 + np.exp(-a))
 
 
 def _check_gate_weights(kernel, recurrent_kernel, bias, n_gates: int, bias_shape, bias_dims, features=None):
@@ -157,12 +159,12 @@ def make_lstm_cell(units: int):
 
     Defined in a function so that ``import helpers.lstm`` does not import Keras.
     """
-    return _cell_classes()[0](check_positive_int("units", units))
+    return _cell_classes()[0](check_size("units", units, maximum=MAX_UNITS, what="units"))
 
 
 def make_gru_cell(units: int):
     """A from-scratch GRU cell (``reset_after=True``) for ``keras.layers.RNN(cell)``, weight-compatible with ``keras.layers.GRU``."""
-    return _cell_classes()[1](check_positive_int("units", units))
+    return _cell_classes()[1](check_size("units", units, maximum=MAX_UNITS, what="units"))
 
 
 _CLASSES = None
@@ -245,6 +247,7 @@ def _cell_classes():
 def lstm_layer_weights(model):
     """``(kernel, recurrent_kernel, bias)`` of the first LSTM layer in a Keras ``model``."""
     keras = _keras()
+    check_keras_model("model", model)
     for layer in model.layers:
         if isinstance(layer, keras.layers.LSTM):
             return tuple(np.asarray(w) for w in layer.get_weights())
@@ -260,9 +263,21 @@ def plot_gates(gates: dict, c_seq, tokens, units=None, *, title: str = ""):
     import matplotlib.pyplot as plt
 
     c_seq = check_array("c_seq", c_seq, ndim=2, dims=("time", "units"), kind="number")
+    if not isinstance(gates, dict) or any(k not in gates for k in ("f", "i", "o")):
+        raise TypeError(f"argument 'gates': expected a dict with keys 'i', 'f', 'o' (from lstm_forward), got "
+                        f"{type(gates).__name__} {list(gates)[:6] if isinstance(gates, dict) else gates!r:.40}")
+    for k in ("f", "i", "o"):
+        check_array(f"gates[{k!r}]", gates[k], shape=c_seq.shape, dims=("time", "units"), kind="number")
+    if isinstance(tokens, str) or not hasattr(tokens, "__len__"):
+        raise TypeError(f"argument 'tokens': expected a list of {c_seq.shape[0]} labels, got "
+                        f"{type(tokens).__name__} {tokens!r:.40}")
     if len(tokens) != c_seq.shape[0]:
         raise ValueError(f"argument 'tokens': expected {c_seq.shape[0]} labels (one per step), got {len(tokens)}")
-    units = np.arange(c_seq.shape[1]) if units is None else np.asarray(units)
+    units = (np.arange(c_seq.shape[1]) if units is None else
+             check_array("units", units, ndim=1, kind="int"))
+    if units.min() < 0 or units.max() >= c_seq.shape[1]:
+        raise ValueError(f"argument 'units': expected unit indices in [0, {c_seq.shape[1] - 1}], got range "
+                         f"[{units.min()}, {units.max()}]")
     panels = [("forget gate f", gates["f"], "viridis", (0, 1)), ("input (store) gate i", gates["i"], "viridis", (0, 1)),
               ("output gate o", gates["o"], "viridis", (0, 1)), ("cell state c", c_seq, "RdBu_r", None)]
     fig, axes = plt.subplots(len(panels), 1, figsize=(min(14, 2.5 + 0.2 * len(tokens)), 1.1 * len(units) * 0.12 * 4 + 5),

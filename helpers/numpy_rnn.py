@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_positive_int
+from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_alloc, check_array, check_callable,
+                         check_float_dtype, check_number, check_positive_int, check_seed, check_size)
 
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 RNN_NAMES = ("W_xh", "W_hh", "b_h")
@@ -34,9 +35,14 @@ def init_params(n_in: int, n_hidden: int, n_out: int | None = None, *, seed: int
     "W_hy": (n_hidden, n_out), "b_y": (n_out,)}`` (the last two only when ``n_out`` is given).
     ``radius`` rescales ``W_hh`` to that spectral radius (largest absolute eigenvalue).
     """
-    n_in = check_positive_int("n_in", n_in)
-    n_hidden = check_positive_int("n_hidden", n_hidden)
-    rng = np.random.default_rng(seed)
+    n_in = check_size("n_in", n_in, maximum=MAX_UNITS, what="features")
+    n_hidden = check_size("n_hidden", n_hidden, maximum=MAX_UNITS, what="units")
+    dtype = check_float_dtype("dtype", dtype)
+    if n_out is not None:
+        n_out = check_size("n_out", n_out, maximum=MAX_UNITS, what="outputs")
+    if radius is not None:
+        radius = check_number("radius", radius, low=0, high=1e6)
+    rng = np.random.default_rng(check_seed("seed", seed))
     params = {
         "W_xh": rng.normal(0, 1 / np.sqrt(n_in), (n_in, n_hidden)),
         "W_hh": rng.normal(0, 1 / np.sqrt(n_hidden), (n_hidden, n_hidden)),
@@ -45,7 +51,6 @@ def init_params(n_in: int, n_hidden: int, n_out: int | None = None, *, seed: int
     if radius is not None:
         params["W_hh"] = set_spectral_radius(params["W_hh"], radius)
     if n_out is not None:
-        n_out = check_positive_int("n_out", n_out)
         params["W_hy"] = rng.normal(0, 1 / np.sqrt(n_hidden), (n_hidden, n_out))
         params["b_y"] = np.zeros(n_out)
     return {k: v.astype(dtype) for k, v in params.items()}
@@ -56,6 +61,7 @@ def set_spectral_radius(W_hh, radius: float) -> np.ndarray:
     W_hh = check_array("W_hh", W_hh, ndim=2, kind="float")
     if W_hh.shape[0] != W_hh.shape[1]:
         raise ValueError(f"argument 'W_hh': expected a square (hidden, hidden) matrix, got {W_hh.shape}")
+    radius = check_number("radius", radius, low=0, high=1e6)
     current = np.max(np.abs(np.linalg.eigvals(W_hh)))
     return W_hh * (radius / current) if current > 0 else W_hh.copy()
 
@@ -66,6 +72,12 @@ def params_from_keras(rnn_layer, dense_layer=None) -> dict:
     ``kernel`` → ``W_xh``, ``recurrent_kernel`` → ``W_hh``, ``bias`` → ``b_h``; the Dense
     layer's ``kernel``/``bias`` → ``W_hy``/``b_y``.
     """
+    if not hasattr(rnn_layer, "get_weights"):
+        raise TypeError(f"argument 'rnn_layer': expected a keras.layers.SimpleRNN, got {type(rnn_layer).__name__} "
+                        f"{rnn_layer!r:.40}")
+    if dense_layer is not None and not hasattr(dense_layer, "get_weights"):
+        raise TypeError(f"argument 'dense_layer': expected a keras.layers.Dense or None, got "
+                        f"{type(dense_layer).__name__} {dense_layer!r:.40}")
     weights = rnn_layer.get_weights()
     if len(weights) != 3:
         raise ValueError(f"argument 'rnn_layer': expected a SimpleRNN with kernel, recurrent_kernel and bias "
@@ -143,7 +155,11 @@ def rnn_forward(x, params: dict, h0=None) -> tuple[np.ndarray, np.ndarray | None
 
 def softmax(logits, axis: int = -1) -> np.ndarray:
     """Numerically stable softmax over ``axis``."""
-    z = np.asarray(logits)
+    z = check_array("logits", logits, kind="number")
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    if not isinstance(axis, int) or not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"argument 'axis': expected an int in [{-z.ndim}, {z.ndim - 1}], got {axis!r}")
     z = z - z.max(axis=axis, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=axis, keepdims=True)
@@ -255,8 +271,15 @@ def numerical_gradient(f, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     ``f()`` takes no argument and reads ``array``, which is perturbed in place and restored.
     Use float64: in float32 the rounding error swamps the difference.
     """
+    check_callable("f", f, "a function of no arguments returning the loss")
     if not isinstance(array, np.ndarray) or not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(f"argument 'array': expected a float numpy array, got {type(array).__name__}")
+        raise TypeError(f"argument 'array': expected a float numpy array, got {type(array).__name__}"
+                        + (f" of dtype {array.dtype}" if isinstance(array, np.ndarray) else ""))
+    check_array("array", array, kind="float")
+    eps = check_number("eps", eps, low=0, low_open=True, high=1.0)
+    if array.size > 1_000_000:
+        raise ValueError(f"argument 'array': expected at most 1,000,000 entries (two loss evaluations each), "
+                         f"got {array.size:,}")
     grad = np.zeros_like(array, dtype=np.float64)
     flat, gflat = array.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
@@ -276,7 +299,8 @@ def relative_error(a, b) -> float:
     0 for equal arrays, 1 when one is zero and the other not. Norms rather than a max over
     entries, so that an entry that is nearly 0 in both does not dominate.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a = check_array("a", a, kind="number", allow_empty=True).astype(np.float64)
+    b = check_array("b", b, kind="number", allow_empty=True).astype(np.float64)
     if a.shape != b.shape:
         raise ValueError(f"arguments 'a' and 'b': expected equal shapes, got {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
@@ -340,9 +364,12 @@ def contributions(x, targets, params, h0=None, truncate: int | None = None) -> n
 def echo_task(n: int, time: int, delay: int, n_symbols: int = 4, *, seed: int = 0):
     """Inputs one-hot ``(n, time, n_symbols)``, targets ``(n, time)`` = the input ``delay`` steps earlier,
     mask ``(n, time)`` (0 for the first ``delay`` steps, which have no answer) (lesson 04)."""
-    n, time = check_positive_int("n", n), check_positive_int("time", time)
+    n = check_size("n", n, what="sequences")
+    time = check_size("time", time, maximum=MAX_LENGTH, what="steps")
     delay = check_positive_int("delay", delay, minimum=0, maximum=time - 1)
-    rng = np.random.default_rng(seed)
+    n_symbols = check_size("n_symbols", n_symbols, minimum=2, maximum=MAX_UNITS, what="symbols")
+    check_alloc("n", (n, time, n_symbols), np.float64, what="one-hot inputs")
+    rng = np.random.default_rng(check_seed("seed", seed))
     symbols = rng.integers(n_symbols, size=(n, time))
     targets = np.zeros_like(symbols)
     targets[:, delay:] = symbols[:, : time - delay]
@@ -354,8 +381,14 @@ def echo_task(n: int, time: int, delay: int, n_symbols: int = 4, *, seed: int = 
 def train(x, targets, params: dict, *, mask=None, truncate: int | None = None, steps: int = 300,
           lr: float = 0.02, batch_size: int = 64, seed: int = 0, clip: float = 5.0) -> tuple[dict, list[float]]:
     """Adam on :func:`rnn_backward`'s gradients, minibatches of ``batch_size``; returns ``(params, losses)``."""
-    steps = check_positive_int("steps", steps)
-    rng = np.random.default_rng(seed)
+    steps = check_size("steps", steps, maximum=MAX_ITEMS, what="steps")
+    lr = check_number("lr", lr, low=0, low_open=True, high=10)
+    batch_size = check_size("batch_size", batch_size, maximum=100_000, what="rows")
+    clip = check_number("clip", clip, low=0, low_open=True)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    _check_params(params, need_output=True)
+    x = check_array("x", x, ndim=3, kind="number")
+    targets = check_array("targets", targets, shape=x.shape[:2], dims=("batch", "time"), kind="int")
     params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     m = {k: np.zeros_like(v) for k, v in params.items()}
     v = {k: np.zeros_like(p) for k, p in params.items()}
@@ -378,6 +411,8 @@ def train(x, targets, params: dict, *, mask=None, truncate: int | None = None, s
 def masked_accuracy(x, targets, params, mask=None) -> float:
     """Share of (unmasked) steps where the arg-max of ``y_t`` equals the target."""
     _, ys = rnn_forward(x, params)
-    mask = np.ones(targets.shape) if mask is None else np.asarray(mask)
+    targets, mask = _check_targets(targets, ys.shape, mask)
+    if mask.sum() == 0:
+        raise ValueError("argument 'mask': expected at least one unmasked step (a 1), got all zeros")
     hits = (ys.argmax(-1) == targets) * mask
     return float(hits.sum() / mask.sum())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .validation import check_array
+from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
            "bag_comparison", "activation_curve", "attention_heads"]
@@ -15,6 +15,9 @@ __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel
 
 def loss_curve(history: dict, ax=None, title: str = "training"):
     """Plot ``{"loss": [...], "val_loss": [...], ...}`` against epoch. Returns the Figure."""
+    check_type("history", history, dict, 'a dict {"loss": [...], ...} (e.g. model.fit(...).history)')
+    history = {k: check_array(f"history[{k!r}]", v, ndim=1, kind="number", allow_empty=True, finite="no_nan")
+               for k, v in history.items()}
     fig, ax = _axes(ax)
     for key, values in history.items():
         if values:
@@ -30,6 +33,11 @@ def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: st
                ylabel: str = "accuracy"):
     """Horizontal bars of one score per name, with an optional chance line."""
     scores = check_array("scores", scores, ndim=1, kind="number")
+    names = check_string_list("names", names, what="names")
+    if len(names) != len(scores):
+        raise ValueError(f"argument 'names': expected one name per score ({len(scores)}), got {len(names)}")
+    if chance is not None:
+        chance = check_share("chance", chance)
     fig, ax = _axes(ax)
     y = np.arange(len(scores))
     ax.barh(y, scores, color=plt.cm.viridis(np.clip(scores, 0, 1) * 0.8))
@@ -47,6 +55,13 @@ def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: st
 
 def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard"):
     """Heat-map of ``{model: {criterion: accuracy}}`` with the numbers written in."""
+    check_type("table", table, dict, "a dict {model: {criterion: accuracy}}")
+    if not table:
+        raise ValueError("argument 'table': expected at least one model, got an empty dict")
+    for model, row in table.items():
+        check_type("table", row, dict, f"a dict {{criterion: accuracy}} for {model!r}")
+        for criterion, value in row.items():
+            check_share(f"table[{model!r}][{criterion!r}]", value)
     models = list(table)
     criteria = list(dict.fromkeys(c for row in table.values() for c in row))
     values = np.array([[table[m].get(c, np.nan) for c in criteria] for m in models], dtype=float)
@@ -66,6 +81,9 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
 def heatmap(matrix, row_labels=None, col_labels=None, *, ax=None, title: str = "", cmap: str = "viridis"):
     """A labelled heat-map of a 2-D array ``(rows, cols)``."""
     matrix = check_array("matrix", matrix, ndim=2, kind="number")
+    for name, labels, n in (("row_labels", row_labels, matrix.shape[0]), ("col_labels", col_labels, matrix.shape[1])):
+        if labels is not None and (isinstance(labels, str) or len(labels) != n):
+            raise ValueError(f"argument {name!r}: expected a list of {n} labels, got {labels!r:.60}")
     fig, ax = _axes(ax, figsize=(max(4, 0.35 * matrix.shape[1] + 2), max(2.5, 0.35 * matrix.shape[0] + 1)))
     image = ax.imshow(matrix, cmap=cmap, aspect="auto")
     if col_labels is not None:
@@ -93,8 +111,14 @@ class WindowPanel:
     """
 
     def __init__(self, tokens, accuracies: dict, *, chance: float | None = None):
+        check_type("accuracies", accuracies, dict, "a dict {window: accuracy}")
         if not accuracies:
             raise ValueError("argument 'accuracies': expected at least one {window: accuracy} entry, got none")
+        for window, value in accuracies.items():
+            check_share(f"accuracies[{window!r}]", value)
+        tokens = check_string_list("tokens", tokens, what="tokens")
+        if chance is not None:
+            chance = check_share("chance", chance)
         self.tokens, self.accuracies = list(tokens), dict(accuracies)
         n = len(self.tokens)
         self.fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.5 * n), 4.0),
@@ -122,6 +146,7 @@ class WindowPanel:
 
     def update(self, window: int):
         """Highlight the last ``window`` tokens and mark that window's accuracy; returns the Figure."""
+        window = check_positive_int("window", window, minimum=1, maximum=len(self.tokens))
         n = len(self.tokens)
         for i, (box, label) in enumerate(zip(self.boxes, self.labels)):
             seen = i >= n - window
@@ -142,7 +167,17 @@ def window_panel(tokens, window: int, accuracies: dict, *, chance: float | None 
 
 
 def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
-    """Lesson 02: the word counts of two texts side by side, with an optional model probability each."""
+    """Lesson 02: the word counts of two texts side by side, with an optional model probability each.
+
+    ``tokens_a`` and ``tokens_b`` are token lists (``helpers.text.tokenize(text)``), not strings.
+    """
+    tokens_a = check_string_list("tokens_a", tokens_a, what="tokens")
+    tokens_b = check_string_list("tokens_b", tokens_b, what="tokens")
+    if probabilities is not None:
+        if isinstance(probabilities, str) or len(probabilities) != 2:
+            raise ValueError(f"argument 'probabilities': expected two probabilities (text A, text B), got "
+                             f"{probabilities!r:.40}")
+        probabilities = [check_share("probabilities", p) for p in probabilities]
     words = sorted(set(tokens_a) | set(tokens_b))
     count_a = np.array([tokens_a.count(w) for w in words])
     count_b = np.array([tokens_b.count(w) for w in words])
@@ -166,6 +201,8 @@ def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
 
 def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh"):
     """Lesson 00: ``activation(weight * x + bias)`` for x in [-3, 3] (a first widget)."""
+    weight = check_number("weight", weight, low=-100, high=100)
+    bias = check_number("bias", bias, low=-100, high=100)
     x = np.linspace(-3, 3, 200)
     functions = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0)}
     if activation not in functions:

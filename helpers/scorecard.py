@@ -10,7 +10,8 @@ import numpy as np
 
 from . import datasets, text
 from .config import profile
-from .validation import check_array, check_positive_int
+from .validation import (check_alloc, check_array, check_callable, check_choice, check_choices, check_ids,
+                         check_number, check_share, check_size, check_text, check_type)
 
 SMALL_WINDOW, BIG_WINDOW = 2, 24
 
@@ -22,9 +23,9 @@ class Scorecard:
         self.rows: dict[str, dict[str, float]] = {}
 
     def add(self, model: str, criterion: str, accuracy: float) -> None:
-        if criterion not in datasets.CRITERIA:
-            raise ValueError(f"argument 'criterion': expected one of {list(datasets.CRITERIA)}, got {criterion!r}")
-        self.rows.setdefault(model, {})[criterion] = float(accuracy)
+        check_text("model", model)
+        check_choice("criterion", criterion, set(datasets.CRITERIA))
+        self.rows.setdefault(model, {})[criterion] = check_share("accuracy", accuracy)
 
     def table(self) -> str:
         """A fixed-width text table (rounded to whole percent)."""
@@ -48,6 +49,8 @@ class Scorecard:
 
 def encode(train: datasets.TextDataset, test: datasets.TextDataset):
     """Vocabulary from the training texts; both sets as lists of id arrays ``(time,)``."""
+    check_type("train", train, datasets.TextDataset, "a TextDataset (from helpers.datasets)")
+    check_type("test", test, datasets.TextDataset, "a TextDataset (from helpers.datasets)")
     vocab = text.Vocabulary.build(train.texts)
     return vocab, [vocab.encode(t) for t in train.texts], [vocab.encode(t) for t in test.texts]
 
@@ -55,10 +58,13 @@ def encode(train: datasets.TextDataset, test: datasets.TextDataset):
 def features(kind: str, sequences, vocab_size: int, window: int | None = None) -> np.ndarray:
     """``"window"``: one-hots of the last ``window`` tokens, concatenated ``(batch, window * V)``;
     ``"bag"``: word counts ``(batch, V)``."""
+    check_choice("kind", kind, {"window", "bag"})
     if kind == "bag":
         return text.bag_of_words(sequences, vocab_size)
     if kind == "window":
-        window = check_positive_int("window", window)
+        window = check_size("window", window, maximum=10_000, what="tokens")
+        if isinstance(sequences, (str, bytes)) or not sequences:
+            raise TypeError(f"argument 'sequences': expected a non-empty list of id arrays, got {sequences!r:.40}")
         padded = text.pad_sequences(sequences, maxlen=max(window, max(len(s) for s in sequences)), side="pre")
         return text.window_features(text.last_window(padded, window), vocab_size)
     raise ValueError(f"argument 'kind': expected 'window' or 'bag', got {kind!r}")
@@ -74,6 +80,9 @@ class LinearSoftmax:
     """
 
     def __init__(self, n_features: int, n_classes: int):
+        n_features = check_size("n_features", n_features, maximum=10_000_000, what="features")
+        n_classes = check_size("n_classes", n_classes, minimum=2, maximum=100_000, what="classes")
+        check_alloc("n_features", (n_features, n_classes), np.float32, what="kernel")
         self.kernel = np.zeros((n_features, n_classes), dtype=np.float32)
         self.bias = np.zeros(n_classes, dtype=np.float32)
 
@@ -84,7 +93,12 @@ class LinearSoftmax:
         return p / p.sum(axis=1, keepdims=True)
 
     def fit(self, x, y, *, steps: int, learning_rate: float = 0.1, l2: float = 1e-4):
-        x = np.asarray(x, dtype=np.float32)
+        x = check_array("x", x, shape=(None, self.kernel.shape[0]), dims=("batch", "features"), kind="number")
+        x = x.astype(np.float32)
+        y = check_ids("y", y, self.kernel.shape[1], ndim=1)
+        steps = check_size("steps", steps, maximum=100_000, what="steps")
+        learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+        l2 = check_number("l2", l2, low=0, high=10)
         targets = np.eye(self.kernel.shape[1], dtype=np.float32)[y]
         params = [self.kernel, self.bias]
         m = [np.zeros_like(p) for p in params]
@@ -107,15 +121,22 @@ def train_linear(x, y, n_classes: int, *, steps: int | None = None) -> LinearSof
     Deterministic: zero initialisation and full batches, so no seed is needed.
     """
     x = check_array("x", x, ndim=2, kind="number")
-    y = check_array("y", y, shape=(len(x),), kind="int")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(f"argument 'y': expected labels in [0, {n_classes - 1}], got range [{y.min()}, {y.max()}]")
-    steps = steps or profile.pick(full=200, fast=60)
+    n_classes = check_size("n_classes", n_classes, minimum=2, maximum=100_000, what="classes")
+    y = check_ids("y", y, n_classes, ndim=1, what="labels")
+    if len(y) != len(x):
+        raise ValueError(f"argument 'y': expected one label per row of x, shape ({len(x)},), got ({len(y)},)")
+    steps = profile.pick(full=200, fast=60) if steps is None else check_size("steps", steps, maximum=100_000,
+                                                                             what="steps")
     return LinearSoftmax(x.shape[1], n_classes).fit(x, y, steps=steps)
 
 
 def accuracy(model, x, y) -> float:
     """Share of rows of ``x`` whose arg-max prediction equals ``y`` (any callable model: numpy or Keras)."""
+    check_callable("model", model, "a model (a LinearSoftmax or a Keras model)")
+    x = check_array("x", x, ndim=2, kind="number")
+    y = check_ids("y", y, ndim=1)
+    if len(y) != len(x):
+        raise ValueError(f"argument 'y': expected one label per row of x ({len(x)}), got {len(y)}")
     probabilities = np.concatenate([np.asarray(model(x[i:i + 1024], training=False))
                                     for i in range(0, len(x), 1024)])  # eager calls: no retracing per model
     return float(np.mean(np.argmax(probabilities, axis=-1) == np.asarray(y)))
@@ -134,7 +155,8 @@ def score_baseline(name: str, criterion: str, *, n_train: int | None = None, ste
     if name not in BASELINES:
         raise ValueError(f"argument 'name': expected one of {list(BASELINES)}, got {name!r}")
     kind, window = BASELINES[name]
-    n_train = n_train or profile.pick(full=2000, fast=400)
+    n_train = profile.pick(full=2000, fast=400) if n_train is None else check_size("n_train", n_train,
+                                                                                    what="examples")
     train, test = datasets.criterion_data(criterion, n_train=n_train, seed=seed)
     vocab, train_ids, test_ids = encode(train, test)
     model = train_linear(features(kind, train_ids, len(vocab), window), train.labels,
@@ -144,9 +166,12 @@ def score_baseline(name: str, criterion: str, *, n_train: int | None = None, ste
 
 def baseline_scorecard(models=None, criteria=None, **kwargs) -> Scorecard:
     """A :class:`Scorecard` with every baseline measured on every criterion."""
+    models = list(BASELINES) if models is None else check_choices("models", models, set(BASELINES))
+    criteria = list(datasets.CRITERIA) if criteria is None else check_choices("criteria", criteria,
+                                                                                 set(datasets.CRITERIA))
     card = Scorecard()
-    for name in models or BASELINES:
-        for criterion in criteria or datasets.CRITERIA:
+    for name in models:
+        for criterion in criteria:
             card.add(name, criterion, score_baseline(name, criterion, **kwargs))
     return card
 
@@ -159,7 +184,8 @@ def sequence_arrays(criterion: str, n_train: int | None = None, seed: int = 0):
     Padding is on the left (``side="pre"``) with id 0, so the last step of every row is
     a real token; use ``mask_zero=True`` in the Embedding layer to skip the padding.
     """
-    n_train = n_train or profile.pick(full=2000, fast=400)
+    n_train = profile.pick(full=2000, fast=400) if n_train is None else check_size("n_train", n_train,
+                                                                                    what="examples")
     train, test = datasets.criterion_data(criterion, n_train=n_train, seed=seed)
     vocab, train_ids, test_ids = encode(train, test)
     maxlen = max(len(s) for s in train_ids + test_ids)
@@ -172,6 +198,9 @@ def score_sequence_model(build, criterion: str, *, epochs: int | None = None, n_
     """Train ``build(vocab_size, n_classes)`` (a compiled Keras model over ids) on ``criterion``; return test accuracy."""
     import keras
 
+    check_callable("build", build, "a function (vocab_size, n_classes) -> compiled Keras model")
+    if epochs is not None:
+        epochs = check_size("epochs", epochs, maximum=10_000, what="epochs")
     x_train, y_train, x_test, y_test, vocab, n_classes = sequence_arrays(criterion, n_train, seed)
     keras.utils.set_random_seed(seed)
     model = build(len(vocab), n_classes)
@@ -182,6 +211,11 @@ def score_sequence_model(build, criterion: str, *, epochs: int | None = None, n_
 def window_accuracies(sizes, train: datasets.TextDataset, test: datasets.TextDataset, *,
                       steps: int | None = None) -> dict[int, float]:
     """Lesson 01: test accuracy of a fixed-window linear model for each window size in ``sizes``."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"argument 'sizes': expected a list of window sizes, got {type(sizes).__name__} {sizes!r:.40}")
+    sizes = [check_size("sizes", s, maximum=10_000, what="tokens") for s in sizes]
+    if not sizes:
+        raise ValueError("argument 'sizes': expected at least one window size, got none")
     vocab, train_ids, test_ids = encode(train, test)
     result = {}
     for size in sizes:

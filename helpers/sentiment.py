@@ -16,21 +16,22 @@ Main entry points:
 * :func:`padding_sensitivity`: what goes wrong without the mask, measured.
 * :func:`embedding_projection`: the learned word vectors in 2-D (PCA with numpy's SVD).
 * :func:`token_trace`: the prediction after each token (the type-a-review widget).
-* :func:`load_reviews_csv`, :func:`load_imdb_if_cached`: your own data, never downloaded.
+* :func:`load_reviews_csv`, :func:`load_imdb_if_cached` (in :mod:`helpers.sentiment_files`): your own data,
+  never downloaded, never unpickled.
 """
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 from . import datasets, text
-from .validation import check_array, check_choice, check_positive_int, check_text
+from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bool, check_choice, check_ids,
+                         check_keras_model, check_number, check_seed, check_size,
+                         check_string_list, check_text, check_type, check_vocab_size)
 
 MODEL_KINDS = ("bag of words", "SimpleRNN", "LSTM", "bidirectional LSTM")
 EMBEDDING_DIM = 16  # small vocabulary (about 50 words): 16 numbers per word are plenty
@@ -66,8 +67,9 @@ def lesson_data(n_train: int = 2000, n_broad: int = 600, *, seed: int = 0) -> Se
     mixed in) minus every sentence of the frozen probe set ``sentiment_pairs_test``; the
     broad test set is another draw of the same generator minus every training sentence.
     """
-    n_train = check_positive_int("n_train", n_train)
-    n_broad = check_positive_int("n_broad", n_broad)
+    n_train = check_size("n_train", n_train, what="reviews")
+    n_broad = check_size("n_broad", n_broad, what="reviews")
+    seed = check_seed("seed", seed)
     pairs = datasets.load_frozen("sentiment_pairs_test")
     probe = set(pairs.texts)
     raw = datasets.reviews(n_train, seed=seed)
@@ -92,8 +94,10 @@ def encode_texts(texts, vocab: text.Vocabulary, maxlen: int | None = None, side:
     ``"pre"`` keeps the end of a review, next to where the model reads its verdict.
     """
     check_choice("side", side, {"pre", "post"})
-    if isinstance(texts, str) or len(texts) == 0:
-        raise ValueError(f"argument 'texts': expected a non-empty list of strings, got {texts!r:.60}")
+    check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
+    texts = check_string_list("texts", texts, what="reviews")
+    if maxlen is not None:
+        maxlen = check_size("maxlen", maxlen, maximum=MAX_LENGTH, what="tokens")
     ids = []
     for row, review in enumerate(texts):
         if not isinstance(review, str) or not review.strip():
@@ -135,7 +139,7 @@ class WordCounts(keras.layers.Layer):
 
     def __init__(self, vocab_size: int, **kwargs):
         super().__init__(**kwargs)
-        self.vocab_size = check_positive_int("vocab_size", vocab_size, minimum=2)
+        self.vocab_size = check_size("vocab_size", vocab_size, minimum=2, maximum=MAX_ITEMS, what="words")
 
     def call(self, ids):
         counts = keras.ops.sum(keras.ops.one_hot(keras.ops.cast(ids, "int32"), self.vocab_size), axis=1)
@@ -155,6 +159,7 @@ def build_many_to_one(vocab_size: int, embedding_dim: int = EMBEDDING_DIM, units
     Many-to-one: the LSTM reads every token but only its last hidden state
     (``return_sequences=False``) goes to the classifier; one sigmoid unit gives P(positive).
     """
+    vocab_size, embedding_dim, units = _check_sizes(vocab_size, embedding_dim, units)
     inputs = keras.Input((None,), dtype="int32", name="ids")                       # (batch, time)
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True)(inputs)  # (batch, time, E)
     h = keras.layers.LSTM(units)(x)                                                 # (batch, units): last step
@@ -171,7 +176,11 @@ def build_model(kind: str, vocab_size: int, *, embedding_dim: int = EMBEDDING_DI
     direction so its state has the same size as the others'.
     """
     check_choice("kind", kind, set(MODEL_KINDS))
-    vocab_size = check_positive_int("vocab_size", vocab_size, minimum=2)
+    vocab_size, embedding_dim, units = _check_sizes(vocab_size, embedding_dim, units)
+    mask = check_bool("mask", mask)
+    if kind == "bidirectional LSTM" and units < 2:
+        raise ValueError(f"argument 'units': expected an integer >= 2 for the bidirectional LSTM (units // 2 per "
+                         f"direction), got {units}")
     if kind == "LSTM" and mask:
         return build_many_to_one(vocab_size, embedding_dim, units)
     inputs = keras.Input((None,), dtype="int32", name="ids")
@@ -189,12 +198,39 @@ def build_model(kind: str, vocab_size: int, *, embedding_dim: int = EMBEDDING_DI
     return keras.Model(inputs, outputs, name=kind.replace(" ", "_"))
 
 
+def _check_sizes(vocab_size, embedding_dim, units):
+    return (check_size("vocab_size", vocab_size, minimum=2, maximum=MAX_ITEMS, what="words"),
+            check_size("embedding_dim", embedding_dim, maximum=MAX_UNITS, what="numbers per word"),
+            check_size("units", units, maximum=MAX_UNITS, what="units"))
+
+
+def model_vocab_size(model) -> int | None:
+    """How many token ids ``model`` reads: its ``Embedding``'s ``input_dim`` or its word counter's size."""
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+        if isinstance(layer, WordCounts):
+            return int(layer.vocab_size)
+    return None
+
+
+def _check_model_ids(model, x, name: str = "x") -> np.ndarray:
+    """A Keras model and ids ``(batch, time)`` it can read: ints in ``[0, vocab_size)`` (negative ids would wrap)."""
+    check_keras_model("model", model)
+    return check_ids(name, x, model_vocab_size(model), ndim=2)
+
+
 def train(model: keras.Model, x, y, *, epochs: int, batch_size: int = BATCH_SIZE,
           learning_rate: float = LEARNING_RATE, seed: int = 0, callbacks=()) -> float:
     """Compile (Adam, binary cross-entropy) and fit on ids ``(batch, time)`` and labels ``(batch,)``; return seconds."""
-    x = check_array("x", x, ndim=2, kind="int")
+    x = _check_model_ids(model, x)
     y = check_labels("y", y, len(x))
-    epochs = check_positive_int("epochs", epochs)
+    epochs = check_size("epochs", epochs, maximum=10_000, what="epochs")
+    batch_size = check_size("batch_size", batch_size, maximum=100_000, what="rows")
+    learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+    seed = check_seed("seed", seed)
+    if isinstance(callbacks, keras.callbacks.Callback) or not hasattr(callbacks, "__iter__"):
+        raise TypeError(f"argument 'callbacks': expected a list of Keras callbacks, got {type(callbacks).__name__}")
     keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()
@@ -204,13 +240,14 @@ def train(model: keras.Model, x, y, *, epochs: int, batch_size: int = BATCH_SIZE
 
 def predict_proba(model, x) -> np.ndarray:
     """P(positive) for ids ``(batch, time)`` → ``(batch,)`` (direct calls, no retracing per batch size)."""
-    x = check_array("x", x, ndim=2, kind="int")
+    x = _check_model_ids(model, x)
     return np.concatenate([np.asarray(model(x[i:i + 1024], training=False)).reshape(-1)
                            for i in range(0, len(x), 1024)])
 
 
 def accuracy(model, x, y) -> float:
     """Share of rows whose probability is on the right side of 0.5."""
+    x = _check_model_ids(model, x)
     y = check_labels("y", y, len(x))
     return float(np.mean((predict_proba(model, x) > 0.5) == (y == 1)))
 
@@ -220,6 +257,14 @@ def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
 
     Each row: ``{"model", "parameters", "seconds", "broad", "pairs"}`` (accuracies in [0, 1]).
     """
+    check_type("builders", builders, dict, "a dict {name: function(vocab_size) -> model}")
+    if not builders:
+        raise ValueError("argument 'builders': expected at least one {name: builder} entry, got an empty dict")
+    for name, build in builders.items():
+        if not callable(build):
+            raise TypeError(f"argument 'builders': expected a function for {name!r}, got {type(build).__name__}")
+    check_type("data", data, SentimentData, "a SentimentData (from lesson_data)")
+    epochs = check_size("epochs", epochs, maximum=10_000, what="epochs")
     rows, models = [], {}
     for name, build in builders.items():
         keras.utils.set_random_seed(seed)
@@ -234,8 +279,15 @@ def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
 
 def comparison_table(rows) -> str:
     """The comparison as fixed-width text: parameters, training time, both accuracies."""
+    if isinstance(rows, (str, dict)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"argument 'rows': expected a list of row dicts (from compare), got {type(rows).__name__}")
+    rows = list(rows)
     if not rows:
         raise ValueError("argument 'rows': expected at least one row, got none")
+    keys = ("model", "parameters", "seconds", "broad", "pairs")
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict) or any(k not in r for k in keys):
+            raise ValueError(f"argument 'rows': expected dicts with keys {list(keys)} at index {i}, got {r!r:.60}")
     header = f"{'model':<20}{'parameters':>11}{'train (s)':>11}{'broad reviews':>15}{'minimal pairs':>15}"
     lines = [header, "-" * len(header)]
     for r in rows:
@@ -252,10 +304,17 @@ def padding_sensitivity(model, texts, labels, vocab: text.Vocabulary, *, side: s
     masked model gives the same probabilities whatever the padding; an unmasked one
     reads the padding as words.
     """
+    check_keras_model("model", model)
+    texts = check_string_list("texts", texts, what="reviews")
     labels = check_labels("labels", labels, len(texts))
+    check_choice("side", side, {"pre", "post"})
+    if isinstance(lengths, (str, bytes)) or not hasattr(lengths, "__iter__"):
+        raise TypeError(f"argument 'lengths': expected a list of ints, got {type(lengths).__name__} {lengths!r:.40}")
+    lengths = [check_size("lengths", n, maximum=MAX_LENGTH, what="tokens") for n in lengths]
+    if not lengths:
+        raise ValueError("argument 'lengths': expected at least one length, got none")
     probabilities, result = [], {}
     for length in lengths:
-        length = check_positive_int("lengths", length)
         p = predict_proba(model, encode_texts(texts, vocab, length, side=side))
         probabilities.append(p)
         result[length] = float(np.mean((p > 0.5) == (labels == 1)))
@@ -267,6 +326,7 @@ def padding_sensitivity(model, texts, labels, vocab: text.Vocabulary, *, side: s
 
 def embedding_matrix(model: keras.Model) -> np.ndarray:
     """The first ``Embedding`` layer's weights ``(vocab_size, embedding_dim)``."""
+    check_keras_model("model", model)
     for layer in model.layers:
         if isinstance(layer, keras.layers.Embedding):
             return np.asarray(layer.get_weights()[0])
@@ -281,6 +341,10 @@ def embedding_projection(weights, vocab: text.Vocabulary, words):
     explained)``, ``explained`` being the share of variance each component keeps.
     """
     weights = check_array("weights", weights, ndim=2, kind="float")
+    check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
+    words = check_string_list("words", words, what="words")
+    if len(words) < 2:
+        raise ValueError(f"argument 'words': expected at least 2 words to project, got {len(words)}")
     if weights.shape[0] != len(vocab):
         raise ValueError(f"argument 'weights': expected {len(vocab)} rows (one per vocabulary entry), "
                          f"got {weights.shape[0]}")
@@ -296,6 +360,10 @@ def embedding_projection(weights, vocab: text.Vocabulary, words):
 
 def plot_embedding(coords, words, groups, *, title: str = "Learned word vectors (PCA)", explained=None):
     """Scatter of 2-D word vectors ``(n_words, 2)``, coloured by ``groups`` (e.g. "positive"/"negative"/"other")."""
+    words = check_string_list("words", words, what="words")
+    groups = check_string_list("groups", groups, what="group names")
+    if len(groups) != len(words):
+        raise ValueError(f"argument 'groups': expected one group per word ({len(words)}), got {len(groups)}")
     coords = check_array("coords", coords, shape=(len(words), 2), kind="number")
     colours = {"positive": "#2a9d4b", "negative": "#d1495b"}
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
@@ -343,6 +411,12 @@ def token_trace(model, vocab: text.Vocabulary, review: str, *, max_tokens: int =
     Unknown words become ``<unk>``; an empty review or one made only of unknown words
     raises ValueError (there is nothing the model knows to read).
     """
+    check_keras_model("model", model)
+    check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
+    size = model_vocab_size(model)
+    if size is not None:
+        check_vocab_size("vocab", len(vocab), model, size)
+    max_tokens = check_size("max_tokens", max_tokens, maximum=10_000, what="tokens")
     check_text("review", review)
     tokens = text.tokenize(review)
     if not tokens:
@@ -383,83 +457,6 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
     return fig
 
 
-# ---- your own data ----------------------------------------------------------------------------
+# ---- your own data (helpers.sentiment_files) ---------------------------------------------------------
 
-def load_reviews_csv(path, *, text_column: str = "text", label_column: str = "label") -> datasets.TextDataset:
-    """Read a CSV with a header and one review per row: ``text`` (a string) and ``label`` (0 or 1).
-
-    Errors name the file line and the column: a missing column, an empty text, or a label
-    other than 0/1 (``"1"``, ``"1.0"`` and ``"positive"``/``"negative"`` are accepted).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"argument 'path': no file at {path}")
-    named = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "negative": 0, "positive": 1, "neg": 0, "pos": 1}
-    texts, labels = [], []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        if not header:
-            raise ValueError(f"{path.name}: the file is empty; expected a header line with columns "
-                             f"{text_column!r} and {label_column!r}")
-        reader.fieldnames = header
-        for column in (text_column, label_column):
-            if column not in header:
-                raise ValueError(f"{path.name}: column {column!r} not found; the header has {header} "
-                                 f"(pass text_column=... / label_column=... to use other names)")
-        for row in reader:
-            line = reader.line_num
-            review = (row.get(text_column) or "").strip()
-            if not review:
-                raise ValueError(f"{path.name} line {line}, column {text_column!r}: the review text is empty")
-            raw = (row.get(label_column) or "").strip().lower()
-            if raw not in named:
-                raise ValueError(f"{path.name} line {line}, column {label_column!r}: expected a label 0 or 1, "
-                                 f"got {row.get(label_column)!r}")
-            texts.append(review)
-            labels.append(named[raw])
-    if not texts:
-        raise ValueError(f"{path.name}: the header is there but there are no rows of reviews")
-    return datasets.TextDataset(texts, np.asarray(labels, dtype=np.int64), ["negative", "positive"],
-                                {"source": str(path)})
-
-
-IMDB_CACHE = Path("~/.keras/datasets/imdb.npz")
-
-
-def load_imdb_if_cached(path=None, *, n_train: int = 2000, n_test: int = 1000, num_words: int = 5000,
-                        maxlen: int = 120, seed: int = 0):
-    """Keras' IMDB reviews, only if ``imdb.npz`` is already on disk; never downloads.
-
-    Returns ``None`` (after printing why) when the file is missing, else a dict with
-    ``x_train, y_train, x_test, y_test`` (ids ``(batch, maxlen)`` padded at the front,
-    0 = pad, 1 = unknown or rarer than the ``num_words`` most frequent words) and
-    ``vocab_size``. A random subset of ``n_train``/``n_test`` reviews keeps it CPU-sized.
-    """
-    path = Path(path if path is not None else IMDB_CACHE).expanduser()
-    n_train = check_positive_int("n_train", n_train)
-    n_test = check_positive_int("n_test", n_test)
-    num_words = check_positive_int("num_words", num_words, minimum=3)
-    maxlen = check_positive_int("maxlen", maxlen)
-    if not path.is_file():
-        print(f"IMDB is not cached at {path}: going on with the built-in reviews "
-              "(nothing is downloaded; copy imdb.npz there to use it).")
-        return None
-    rng = np.random.default_rng(seed)
-    with np.load(path, allow_pickle=True) as archive:  # Keras' own cache file: lists of word ranks
-        parts = {}
-        for split, n in (("train", n_train), ("test", n_test)):
-            xs, ys = archive[f"x_{split}"], np.asarray(archive[f"y_{split}"], dtype=np.int64)
-            pick = rng.permutation(len(xs))[:n]
-            sequences = []
-            for i in pick:
-                ranks = np.asarray(xs[i], dtype=np.int64)
-                ids = ranks + 1                      # rank 1 (most frequent) → id 2; 0 and 1 stay free
-                ids[ids >= num_words] = 1            # rare words → <unk>
-                sequences.append(ids[-maxlen:])
-            parts[f"x_{split}"] = text.pad_sequences(sequences, maxlen, side="pre").astype(np.int32)
-            parts[f"y_{split}"] = ys[pick]
-    parts["vocab_size"] = num_words
-    print(f"IMDB found at {path}: {len(parts['x_train'])} training and {len(parts['x_test'])} test reviews "
-          f"(last {maxlen} tokens, {num_words} words).")
-    return parts
+from .sentiment_files import IMDB_CACHE, load_imdb_if_cached, load_reviews_csv, save_imdb_arrays  # noqa: E402,F401

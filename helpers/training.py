@@ -14,7 +14,9 @@ from contextlib import contextmanager
 import keras
 import matplotlib.pyplot as plt
 
-from .validation import check_number
+from .validation import check_bool, check_callable, check_number, check_string_list, check_text
+
+MAX_BUDGET = 7 * 24 * 3600.0   # a week: a longer budget is a typo (or NaN/inf, which would never stop)
 
 
 def _in_notebook() -> bool:
@@ -32,8 +34,8 @@ class TimeBudget(keras.callbacks.Callback):
 
     def __init__(self, seconds: float, check_every_batch: bool = True):
         super().__init__()
-        self.seconds = check_number("seconds", seconds, low=0, low_open=True)
-        self.check_every_batch = check_every_batch
+        self.seconds = check_number("seconds", seconds, low=0, low_open=True, high=MAX_BUDGET)
+        self.check_every_batch = check_bool("check_every_batch", check_every_batch)
         self.stopped_early = False
 
     def on_train_begin(self, logs=None):
@@ -77,10 +79,10 @@ class DecayByTime(keras.callbacks.Callback):
 
     def __init__(self, seconds: float, hold: float = 0.5, floor: float = 0.1, clock=time.perf_counter):
         super().__init__()
-        self.seconds = check_number("seconds", seconds, low=0, low_open=True)
+        self.seconds = check_number("seconds", seconds, low=0, low_open=True, high=MAX_BUDGET)
         self.hold = check_number("hold", hold, low=0, high=1)
         self.floor = check_number("floor", floor, low=0, high=1)
-        self.clock = clock
+        self.clock = check_callable("clock", clock, "a clock function such as time.perf_counter")
         self.rates: list[tuple[float, float]] = []
 
     def on_train_begin(self, logs=None):
@@ -100,8 +102,8 @@ class LiveLoss(keras.callbacks.Callback):
 
     def __init__(self, title: str = "training", metrics=("loss", "val_loss")):
         super().__init__()
-        self.title = title
-        self.metrics = metrics
+        self.title = check_text("title", title)
+        self.metrics = tuple(check_string_list("metrics", metrics, what="metric names"))
         self.history: dict[str, list[float]] = {m: [] for m in metrics}
         self._handle = None
 
@@ -134,6 +136,7 @@ class LiveLoss(keras.callbacks.Callback):
 @contextmanager
 def timed(label: str):
     """``with timed("training"):`` prints how long the block took."""
+    check_text("label", label)
     start = time.perf_counter()
     yield
     print(f"{label}: {time.perf_counter() - start:.1f} s")

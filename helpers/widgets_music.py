@@ -34,6 +34,11 @@ def describe(check: music.TuneCheck) -> str:
 
 def show_temperature(results: dict, temperature: float, max_lines: int = 14):
     """Print the tune sampled at ``temperature`` and draw its piano roll (the callback's whole job)."""
+    if not isinstance(results, dict) or not results:
+        raise TypeError(f"argument 'results': expected the dict from precompute_temperatures, got {type(results).__name__}")
+    if temperature not in results:
+        raise ValueError(f"argument 'temperature': expected one of the precomputed temperatures "
+                         f"{sorted(results)}, got {temperature!r}")
     tune, check = results[temperature]
     lines = tune.splitlines()
     print(f"temperature {temperature:g}: {describe(check)}\n")

@@ -215,10 +215,22 @@ def test_imdb_missing_says_so_and_returns_none(tmp_path, capsys):
 
 def test_imdb_cached_file_is_read_without_keras_download(tmp_path):
     path = tmp_path / "imdb.npz"
-    ragged = lambda rows: np.array([np.array(r) for r in rows] + [None], dtype=object)[:-1]  # noqa: E731
-    np.savez(path, x_train=ragged([[1, 2, 3], [4, 5, 6, 7, 9000]]), y_train=np.array([1, 0]),
-             x_test=ragged([[3, 2]]), y_test=np.array([0]))
+    sentiment.save_imdb_arrays(path, {"train": ([[1, 2, 3], [4, 5, 6, 7, 9000]], [1, 0]), "test": ([[3, 2]], [0])})
     parts = sentiment.load_imdb_if_cached(path, n_train=2, n_test=1, num_words=100, maxlen=4)
     assert parts["x_train"].shape == (2, 4) and parts["x_test"].tolist() == [[0, 0, 4, 3]]
     assert 1 in parts["x_train"]  # the rare word became <unk>
     assert sorted(parts["y_train"].tolist()) == [0, 1]
+
+
+class _RunsCode:
+    def __reduce__(self):
+        return (print, ("pickled code ran",))
+
+
+def test_imdb_pickled_archive_is_refused_without_running_code(tmp_path, capsys):
+    path = tmp_path / "imdb.npz"
+    ragged = np.array([[1, 2], _RunsCode()] + [None], dtype=object)[:-1]   # Keras' format: pickled objects
+    np.savez(path, x_train=ragged, y_train=np.array([1, 0]), x_test=ragged, y_test=np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"argument .path.: expected arrays x_train_ranks.*got Keras. own IMDB format.*pickled"):
+        sentiment.load_imdb_if_cached(path)
+    assert "pickled code ran" not in capsys.readouterr().out
