@@ -113,6 +113,21 @@ WRONG = {
             "best = np.argsort(candidates, kind=\"stable\")[:beam_width]  # the worst first\n"
             "V = log_probs.shape[1]\n"
             "return candidates[best], best // V, best % V",
+    "10.1": "scores = q @ np.swapaxes(k, -1, -2)  # not divided by sqrt(d)\n"
+            "if mask is not None:\n"
+            "    scores = np.where(mask, scores, -1e9)\n"
+            "weights = np.exp(scores - scores.max(axis=-1, keepdims=True))\n"
+            "weights = weights / weights.sum(axis=-1, keepdims=True)\n"
+            "return weights @ v, weights",
+    "10.2": "batch, time, width = x.shape\n"
+            "return x.reshape(batch, n_heads, time, width // n_heads)  # heads cut across time steps",
+    "10.3": "return np.triu(np.ones((length, length), dtype=bool))  # every step sees the future",
+    "10.4": "p = np.arange(length)[:, None]\n"
+            "rates = 1.0 / 10000 ** (np.arange(0, d_model, 2) / d_model)\n"
+            "table = np.zeros((length, d_model))\n"
+            "table[:, 0::2] = np.cos(p * rates)  # sin and cos swapped\n"
+            "table[:, 1::2] = np.sin(p * rates)\n"
+            "return table",
 }
 
 
