@@ -166,7 +166,7 @@ def load_imdb_if_cached(path=None, *, n_train: int = 2000, n_test: int = 1000, n
     seed = check_seed("seed", seed)
     if not path.is_file():
         print(f"IMDB is not cached at {path}: going on with the built-in reviews "
-              "(nothing is downloaded; copy imdb.npz there to use it).")
+              "(nothing is downloaded; sentiment.save_imdb_arrays writes an archive there that loads without pickle).")
         return None
     try:
         splits = _read_imdb(path)
