@@ -10,7 +10,7 @@ PORT   ?= 8888
 TOKEN  ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab test test-unit test-notebooks student check-student execute slides bench bench-compare lock clean
+.PHONY: help setup lab present test test-unit test-notebooks student check-student execute slides bench bench-compare lock clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
@@ -18,6 +18,7 @@ help:
 	@echo "make student    regenerate notebooks/ from solutions/"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/"
+	@echo "make present    copy solutions/ to build/present/ (afresh) and open JupyterLab there, to present live"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 
@@ -34,6 +35,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Live presenting runs on a fresh copy: autosave while presenting never rewrites solutions/.
+present: $(STAMP)
+	$(BIN)/python -m tools.present --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
 test: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \
