@@ -163,7 +163,7 @@ def png(fig) -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor="white")   # no tight box: it draws twice
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor="white")   # as the notebook shows it
     plt.close(fig)
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     small = io.BytesIO()
