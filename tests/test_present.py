@@ -153,9 +153,11 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, COURSE_PROFILE="fast", JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), IPYTHONDIR=str(tmp_path / "ipython"))
+    # what `make present` runs (no option twice: with duplicated LabApp options window.jupyterapp was
+    # missing in a run here), plus
+    # window.jupyterapp for the test and its own settings and workspaces
     command = present.lab_command(root, "127.0.0.1", port, token) + [
-        "--allow-root", "--LabApp.extension_manager=readonly", "--ServerApp.port_retries=0",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+        "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}"]
     log = open(tmp_path / "jupyterlab.log", "w", encoding="utf-8")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
@@ -167,7 +169,13 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
         assert _wait_for(f"{url}/api/status?token={token}", server) is not None, \
             (tmp_path / "jupyterlab.log").read_text()[-3000:]
         page.goto(f"{url}/lab/tree/{LIVE_LESSON.name}?reset&token={token}")
-        page.wait_for_function(KERNEL_READY, timeout=180_000, polling=500)
+        try:
+            page.wait_for_function(KERNEL_READY, timeout=180_000, polling=500)
+        except Exception:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck-no-kernel.png"))
+            pytest.fail("the kernel did not start; JupyterLab's log:\n"
+                        + (tmp_path / "jupyterlab.log").read_text(encoding="utf-8")[-3000:])
         assert page.evaluate(RUN_ALL, 240_000) is True, "running the lesson failed or timed out"
         found = page.wait_for_function(FIND_CONTROL, timeout=30_000, polling=250).json_value()
         assert found and found["kind"] == "slider", f"no slider rendered in {LIVE_LESSON.name}"
