@@ -11,8 +11,8 @@ TOKEN  ?=
 PYTEST_ARGS ?=
 NOTEBOOK_DIRS ?= solutions notebooks
 
-.PHONY: help setup lab test test-unit test-notebooks test-grading student check-student execute slides slides-assets \
-	bench bench-compare release autograde lock clean
+.PHONY: help setup lab present test test-unit test-notebooks test-grading student check-student execute slides \
+	slides-assets bench bench-compare release autograde lock clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
@@ -24,6 +24,7 @@ help:
 	@echo "make slides-assets   install the pinned reveal.js/MathJax once (set-up does it when npm is there)"
 	@echo "make release    nbgrader: classroom/source/ from solutions/, then classroom/release/ (LESSONS=\"03 07\" for some)"
 	@echo "make autograde  nbgrader: grade classroom/submitted/ (fast profile; LESSONS=\"03\" for some)"
+	@echo "make present    copy solutions/ to build/present/ (afresh) and open JupyterLab there, to present live"
 	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
@@ -47,6 +48,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Live presenting runs on a fresh copy: autosave while presenting never rewrites solutions/.
+present: $(STAMP)
+	$(BIN)/python -m tools.present --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
 test: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \

@@ -86,16 +86,21 @@ def environment_report() -> dict:
     return report
 
 
+def plot_style() -> None:
+    """The course's matplotlib style (set by :func:`setup`; the offline decks draw with it too)."""
+    import matplotlib
+
+    matplotlib.rcParams.update({"figure.figsize": (7, 3.5), "figure.dpi": 90, "axes.grid": True,
+                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+
+
 def setup(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> dict:
     """Start a lesson: seed everything, set the plot style, and print the environment.
 
     Returns the report as a dict. Every notebook calls this in its Setup cell.
     """
     set_seed(seed)
-    import matplotlib
-
-    matplotlib.rcParams.update({"figure.figsize": (7, 3.5), "figure.dpi": 90, "axes.grid": True,
-                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+    plot_style()
     report = environment_report()
     report["seed"] = seed
     if verbose:

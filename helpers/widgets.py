@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from . import plots, text
+from .explorer import explorer
 
 
 def _redraw(output: W.Output, make_figure) -> None:
@@ -33,7 +34,7 @@ def activation_explorer() -> W.Widget:
     for control in (weight, bias, activation):
         control.observe(update, names="value")
     update()
-    return W.VBox([W.HBox([weight, bias, activation]), output])
+    return explorer([W.HBox([weight, bias, activation]), output], "activation")
 
 
 def window_explorer(sentence: str, accuracies: dict, chance: float | None = None) -> W.Widget:
@@ -51,7 +52,8 @@ def window_explorer(sentence: str, accuracies: dict, chance: float | None = None
     slider.observe(update, names="value")
     update()
     plt.close(panel.fig)  # shown through the Output widget only, not again at the end of the cell
-    return W.VBox([slider, output])
+    return explorer([slider, output], "window", tokens=panel.tokens,
+                    accuracies=[[size, accuracies[size]] for size in sizes], chance=chance)
 
 
 def bag_explorer(vocab: text.Vocabulary, model=None, first: str = "the food was good , not bad at all",

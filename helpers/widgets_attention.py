@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import attention as A
 from . import dates as D
+from .explorer import explorer
 from .validation import check_positive_int
 
 
@@ -60,11 +61,7 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
             if result["error"]:
                 status.value = f"<b style='color:#b00'>cannot read this date:</b> {result['error']}"
                 return
-            valid = _is_valid_iso(result["output"])
-            decoder = "greedy" if beam.value == 1 else f"beam search, width {beam.value}"
-            status.value = (f"{decoder}: <b>{result['text']}</b> → <b>{result['output']}</b> "
-                            f"({'a real date' if valid else 'not a valid date'}; "
-                            f"length-normalised log-probability {result['score']:.3f})")
+            status.value = status_line(result["text"], result["output"], result["score"], beam.value)
             if result["weights"] is not None:
                 fig = A.plot_attention(result["text"], result["output"], result["weights"])
                 display(fig)
@@ -77,7 +74,49 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
     typed.observe(redraw, names="value")
     beam.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([pick, beam]), typed, status, out])
+    return explorer([w.HBox([pick, beam]), typed, status, out], "attention",
+                    **deck_results(seq2seq, examples, range(1, max_beam + 1)))
+
+
+def deck_results(seq2seq: "A.Seq2Seq", examples, beam_widths, alpha: float = 0.7) -> dict:
+    """What the explorer shows for every example and beam width, kept for the offline deck (lesson 09).
+
+    Returns ``{"examples": [...], "clean": [...], "decoded": [...], "weights": [...]}``:
+    ``clean[i]`` is example ``i`` as the encoder reads it (``None`` when it cannot), and
+    ``decoded[i]`` is ``[[width, output, score, w], ...]`` (``w`` indexes ``weights``, one
+    ``(len(output) + 1, len(text))`` matrix per distinct output, or ``None`` without attention)
+    or ``{"error": message}``. The examples are decoded together, one batch per width.
+    """
+    examples, widths = list(examples), [check_positive_int("beam_widths", b) for b in beam_widths]
+    clean, decoded = [], []
+    for text in examples:
+        try:
+            clean.append(D.INPUT_VOCAB.check(text, D.MAX_INPUT_LEN))
+            decoded.append([])
+        except (ValueError, TypeError) as error:
+            clean.append(None)
+            decoded.append({"error": str(error)})
+    readable = [i for i, text in enumerate(clean) if text is not None]
+    matrices, where = [], {}
+    for width in widths if readable else []:
+        outputs, scores = A.beam_search(seq2seq, [clean[i] for i in readable], beam_width=width, alpha=alpha)
+        for i, output, score in zip(readable, outputs, scores):
+            key = (clean[i], output)
+            if key not in where and seq2seq.attention:
+                where[key] = len(matrices)
+                matrices.append(A.attention_for(seq2seq, clean[i], output))
+            decoded[i].append([width, output, float(score), where.get(key)])
+    return {"examples": examples, "clean": clean, "decoded": decoded, "weights": matrices}
+
+
+def status_line(text: str, output: str, score: float, beam_width: int) -> str:
+    """The explorer's HTML line: decoder, input → output, whether it is a real date, and the score."""
+    import html
+
+    decoder = "greedy" if beam_width == 1 else f"beam search, width {beam_width}"
+    valid = "a real date" if _is_valid_iso(output) else "not a valid date"
+    return (f"{decoder}: <b>{html.escape(text)}</b> → <b>{html.escape(output)}</b> "
+            f"({valid}; length-normalised log-probability {score:.3f})")
 
 
 def _is_valid_iso(text) -> bool:
@@ -90,4 +129,4 @@ def _is_valid_iso(text) -> bool:
     return len(text) == D.OUTPUT_LEN
 
 
-__all__ = ["explain", "attention_explorer"]
+__all__ = ["explain", "attention_explorer", "deck_results", "status_line"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import gradients, long_gap, lstm
+from .explorer import explorer
 from .validation import check_positive_int
 
 
@@ -16,6 +17,13 @@ def gradient_curves(radius: float, activation_name: str, length: int, *, units: 
     """``{radius: norms (length,)}`` for one random ``W_hh`` (what the spectral-radius widget draws)."""
     W = gradients.random_recurrent_matrix(units, radius, seed=seed)
     return {round(float(radius), 2): gradients.jacobian_norms(W, length, activation_name, seed=seed)}
+
+
+def spectral_radius_figure(radius: float, activation_name: str, length: int, *, units: int = 32):
+    """What the lesson 05 explorer draws: ``||dh_t/dh_0||`` for one ``W_hh``, titled with the rate per step."""
+    curves = gradient_curves(radius, activation_name, length, units=units)
+    rate = gradients.decay_rate(next(iter(curves.values())))
+    return gradients.plot_norm_curves(curves, title=f"{activation_name}: about ×{rate:.3g} per step")
 
 
 def spectral_radius_explorer(units: int = 32):
@@ -30,19 +38,16 @@ def spectral_radius_explorer(units: int = 32):
     out = widgets.Output()
 
     def redraw(*_):
-        curves = gradient_curves(radius.value, activation.value, length.value, units=units)
-        rate = gradients.decay_rate(next(iter(curves.values())))
         with out:
             out.clear_output(wait=True)
-            fig = gradients.plot_norm_curves(curves, title=f"{activation.value}: about ×{rate:.3g} per step")
+            fig = spectral_radius_figure(radius.value, activation.value, length.value, units=units)
             display(fig)
             plt.close(fig)
 
     for control in (radius, activation, length):
         control.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([widgets.HBox([radius, activation, length]), out])
-    return box
+    return explorer([widgets.HBox([radius, activation, length]), out], "spectral_radius", units=units)
 
 
 def gate_view(weights, key: int, gap: int, *, distractor_seed: int = 0, n_units: int = 8,

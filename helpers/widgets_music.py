@@ -8,6 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from . import music
+from .explorer import explorer
 
 
 def precompute_temperatures(model, vocab, temperatures=(0.3, 0.6, 0.8, 1.0, 1.3), seed: int = 0,
@@ -32,6 +33,13 @@ def describe(check: music.TuneCheck) -> str:
     return f"playable: key {check.key}, meter {check.meter}, {check.n_notes} notes, {bars}"
 
 
+def temperature_text(tune: str, check: music.TuneCheck, temperature: float, max_lines: int = 14) -> str:
+    """The explorer's text for one tune: its verdict, then its first ``max_lines`` lines."""
+    lines = tune.splitlines()
+    return (f"temperature {temperature:g}: {describe(check)}\n\n"
+            + "\n".join(lines[:max_lines]) + ("\n..." if len(lines) > max_lines else ""))
+
+
 def show_temperature(results: dict, temperature: float, max_lines: int = 14):
     """Print the tune sampled at ``temperature`` and draw its piano roll (the callback's whole job)."""
     if not isinstance(results, dict) or not results:
@@ -40,9 +48,7 @@ def show_temperature(results: dict, temperature: float, max_lines: int = 14):
         raise ValueError(f"argument 'temperature': expected one of the precomputed temperatures "
                          f"{sorted(results)}, got {temperature!r}")
     tune, check = results[temperature]
-    lines = tune.splitlines()
-    print(f"temperature {temperature:g}: {describe(check)}\n")
-    print("\n".join(lines[:max_lines]) + ("\n..." if len(lines) > max_lines else ""))
+    print(temperature_text(tune, check, temperature, max_lines))
     fig = music.piano_roll(check.notes, title=f"temperature {temperature:g}")
     plt.show()
     plt.close(fig)
@@ -57,4 +63,5 @@ def temperature_explorer(results: dict):
                                      description="temperature", continuous_update=False)
     output = widgets.interactive_output(lambda temperature: show_temperature(results, temperature),
                                         {"temperature": slider})
-    return widgets.VBox([slider, output])
+    return explorer([slider, output], "temperature", tunes=[[t, results[t][0]] for t in temperatures],
+                    initial=slider.value)

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import numpy_rnn, text
+from .explorer import explorer
 from .validation import check_array, check_positive_int
 
 
@@ -154,6 +155,15 @@ def contribution_values(time: int, radius: float, truncate: int | None = None, *
     return numpy_rnn.contributions(x, targets, params, truncate=truncate)
 
 
+def contribution_panel(time: int, radius: float, window: int):
+    """What the lesson 04 explorer draws: each step's share for ``radius``, truncated to ``window`` steps."""
+    k = None if window >= time else window
+    values = contribution_values(time, radius, k)
+    far = values[: time // 2].sum() / max(values.sum(), 1e-300)
+    return contribution_figure(values, k, title=f"radius {radius:.1f}: the first half of the "
+                                                f"sequence gives {far:.1%} of the gradient")
+
+
 def contribution_explorer(time: int = 30):
     """Sliders for the spectral radius of W_hh and the truncation window k (lesson 04)."""
     import ipywidgets as widgets
@@ -167,15 +177,11 @@ def contribution_explorer(time: int = 30):
     def redraw(*_):
         with out:
             out.clear_output(wait=True)
-            k = None if window.value >= time else window.value
-            values = contribution_values(time, radius.value, k)
-            far = values[: time // 2].sum() / max(values.sum(), 1e-300)
-            fig = contribution_figure(values, k, title=f"radius {radius.value:.1f}: the first half of the "
-                                                       f"sequence gives {far:.1%} of the gradient")
+            fig = contribution_panel(time, radius.value, window.value)
             display(fig)
             plt.close(fig)
 
     radius.observe(redraw, "value")
     window.observe(redraw, "value")
     redraw()
-    return widgets.VBox([widgets.HBox([radius, window]), out])
+    return explorer([widgets.HBox([radius, window]), out], "contribution", time=time)

@@ -182,3 +182,18 @@ def test_explorer_explains_and_reports_bad_input(models):
     slider = box.children[0].children[1]
     slider.value = 2
     assert "1 jan 2000" in box.children[2].value
+
+
+def test_deck_results_match_what_the_explorer_shows_one_date_at_a_time(models):
+    """The deck's recipe decodes all examples in one batch; each must equal the widget's own decode."""
+    model = models[0]
+    examples = ["Mar 3, 1987", "3 märz 1987", "11/5/12"]
+    recipe = W.deck_results(model, examples, [1, 2])
+    assert recipe["clean"][1] is None and "vocabulary" in recipe["decoded"][1]["error"]
+    for i in (0, 2):
+        for width, output, score, w in recipe["decoded"][i]:
+            alone = W.explain(model, examples[i], beam_width=width)
+            assert (output, round(score, 4)) == (alone["output"], round(alone["score"], 4))
+            np.testing.assert_allclose(recipe["weights"][w], alone["weights"], atol=1e-5)
+    box = W.attention_explorer(model, examples, max_beam=2)
+    assert box.deck["kind"] == "attention" and box.deck["examples"] == examples

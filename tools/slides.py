@@ -43,6 +43,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import deck_widgets
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 OUT = ROOT / "build" / "slides"
@@ -305,7 +307,7 @@ def exporter():
 def build_deck(notebook: Path, out: Path = OUT, slides_exporter=None) -> Path:
     """Write ``out/NN_name.slides.html`` from one executed solution notebook."""
     notebook = Path(notebook)
-    nb = slide_view(static_widgets(nbformat.read(notebook, as_version=4)))
+    nb = slide_view(static_widgets(deck_widgets.animate(nbformat.read(notebook, as_version=4))))  # explorers that move
     body, _ = (slides_exporter or exporter()).from_notebook_node(
         nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     target = Path(out) / deck_name(notebook)
