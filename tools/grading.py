@@ -165,14 +165,17 @@ def submitted_assignments(root: Path = CLASSROOM) -> list[str]:
     return sorted({p.name for p in (root / "submitted").glob("*/lesson[0-9][0-9]") if p.is_dir()})
 
 
-def autograde(names=(), root: Path = CLASSROOM) -> list[str]:
-    """``nbgrader autograde`` every submission of those assignments (default: all with submissions)."""
+def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None) -> list[str]:
+    """``nbgrader autograde`` every submission of those assignments (default: all with submissions).
+
+    ``cell_timeout`` (seconds) overrides nbgrader_config.py's, which is sized for the full profile."""
     names = [f"lesson{n.removeprefix('lesson').zfill(2)}" for n in names] or submitted_assignments(root)
     if not names:
         raise GradingError(f"nothing to autograde: no submissions in {root / 'submitted'}/<student id>/lessonNN/")
     # Scores come from the checkers only, which do not depend on the profile: grade in the fast one
     # unless COURSE_PROFILE says otherwise (the full one trains for real: ~2 min a notebook).
-    nbgrader("autograde", assignment_glob(names), "--force", root=root,
+    timeout = () if cell_timeout is None else (f"--Execute.timeout={int(cell_timeout)}",)
+    nbgrader("autograde", assignment_glob(names), "--force", *timeout, root=root,
              COURSE_PROFILE=os.environ.get("COURSE_PROFILE", "fast"))
     return names
 
