@@ -13,15 +13,8 @@ Each module defines two module-level dicts keyed by exercise id::
         ...                       # (label, candidate): correct, but written differently from the reference
     ]}
 
-and turns them into tests with the two parametrize helpers below::
-
-    @pytest.mark.parametrize("exercise_id, label, candidate, words", wrong_cases(WRONG))
-    def test_wrong_answer_is_rejected_with_its_hint(exercise_id, label, candidate, words):
-        assert_rejects(exercise_id, candidate, *words)
-
-    @pytest.mark.parametrize("exercise_id, label, candidate", right_cases(RIGHT))
-    def test_right_answer_passes(exercise_id, label, candidate):
-        assert_passes(exercise_id, candidate)
+and tests/test_exercises_registry.py runs every entry of every module: each wrong answer must be
+rejected with a hint containing its words, each right one must pass.
 
 Each exercise needs at least ``MIN_WRONG`` wrong and ``MIN_RIGHT`` right entries
 (tests/test_exercises_registry.py fails otherwise). Wrong answers are written the way a student

