@@ -17,7 +17,7 @@ import numpy as np
 from keras import ops
 
 from .self_attention import sinusoidal_positions
-from .validation import check_array, check_choice, check_positive_int
+from .validation import check_array, check_choice, check_number, check_positive_int
 
 POSITIONS = ("none", "sinusoidal", "learned")
 READOUTS = ("mean", "last")
@@ -80,6 +80,7 @@ def build_classifier(vocab_size: int, n_classes: int, *, positions: str = "none"
     """
     vocab_size, n_classes, width, heads, max_len = _check_build(vocab_size, n_classes, positions, readout,
                                                                 width, heads, max_len)
+    learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True)
     ids = keras.Input((None,), dtype="int32", name="ids")
     real = ops.not_equal(ids, 0)                                               # (batch, time)
     x = keras.layers.Embedding(vocab_size, width, name="embedding")(ids)

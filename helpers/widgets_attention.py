@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import attention as A
 from . import dates as D
 from .explorer import explorer
-from .validation import check_positive_int
+from .validation import check_number, check_positive_int
 
 
 def explain(seq2seq: "A.Seq2Seq", text: str, beam_width: int = 1, alpha: float = 0.7) -> dict:
@@ -88,6 +88,7 @@ def deck_results(seq2seq: "A.Seq2Seq", examples, beam_widths, alpha: float = 0.7
     or ``{"error": message}``. The examples are decoded together, one batch per width.
     """
     examples, widths = list(examples), [check_positive_int("beam_widths", b) for b in beam_widths]
+    alpha = check_number("alpha", alpha, low=0)
     clean, decoded = [], []
     for text in examples:
         try:
@@ -113,6 +114,7 @@ def status_line(text: str, output: str, score: float, beam_width: int) -> str:
     """The explorer's HTML line: decoder, input → output, whether it is a real date, and the score."""
     import html
 
+    score = check_number("score", score)
     decoder = "greedy" if beam_width == 1 else f"beam search, width {beam_width}"
     valid = "a real date" if _is_valid_iso(output) else "not a valid date"
     return (f"{decoder}: <b>{html.escape(text)}</b> → <b>{html.escape(output)}</b> "

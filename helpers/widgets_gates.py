@@ -10,7 +10,7 @@ import numpy as np
 
 from . import gradients, long_gap, lstm
 from .explorer import explorer
-from .validation import check_positive_int
+from .validation import check_number, check_positive_int
 
 
 def gradient_curves(radius: float, activation_name: str, length: int, *, units: int = 32, seed: int = 0) -> dict:
@@ -21,6 +21,7 @@ def gradient_curves(radius: float, activation_name: str, length: int, *, units: 
 
 def spectral_radius_figure(radius: float, activation_name: str, length: int, *, units: int = 32):
     """What the lesson 05 explorer draws: ``||dh_t/dh_0||`` for one ``W_hh``, titled with the rate per step."""
+    radius = check_number("radius", radius, low=0, low_open=True)
     curves = gradient_curves(radius, activation_name, length, units=units)
     rate = gradients.decay_rate(next(iter(curves.values())))
     return gradients.plot_norm_curves(curves, title=f"{activation_name}: about ×{rate:.3g} per step")

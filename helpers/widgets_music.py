@@ -8,6 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from . import music
+from .validation import check_number
 from .explorer import explorer
 
 
@@ -35,6 +36,7 @@ def describe(check: music.TuneCheck) -> str:
 
 def temperature_text(tune: str, check: music.TuneCheck, temperature: float, max_lines: int = 14) -> str:
     """The explorer's text for one tune: its verdict, then its first ``max_lines`` lines."""
+    temperature = check_number("temperature", temperature, low=0, low_open=True)
     lines = tune.splitlines()
     return (f"temperature {temperature:g}: {describe(check)}\n\n"
             + "\n".join(lines[:max_lines]) + ("\n..." if len(lines) > max_lines else ""))

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import numpy_rnn, text
 from .explorer import explorer
-from .validation import check_array, check_positive_int
+from .validation import check_array, check_number, check_positive_int
 
 
 # ---- lesson 03: the unrolled computation ------------------------------------------------------
@@ -157,6 +157,7 @@ def contribution_values(time: int, radius: float, truncate: int | None = None, *
 
 def contribution_panel(time: int, radius: float, window: int):
     """What the lesson 04 explorer draws: each step's share for ``radius``, truncated to ``window`` steps."""
+    radius = check_number("radius", radius, low=0, low_open=True)
     k = None if window >= time else window
     values = contribution_values(time, radius, k)
     far = values[: time // 2].sum() / max(values.sum(), 1e-300)

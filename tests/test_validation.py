@@ -85,7 +85,8 @@ def _nan_calls():
     """Every public function or class of helpers with a float parameter, called with NaN there (other
     arguments valid). :func:`test_every_float_parameter_is_in_the_sweep` keeps this list complete."""
     from helpers import (attention, datasets, gradients, long_gap, music, numpy_rnn, plots, scorecard,
-                         sentiment, training, widgets_attention, widgets_gates, widgets_music, widgets_rnn)
+                         sentiment, training, transformer, widgets_attention, widgets_gates, widgets_music,
+                         widgets_rnn)
 
     P = numpy_rnn.init_params(3, 4, 3)
     x, t, _ = numpy_rnn.echo_task(4, 3, 1, n_symbols=3)
@@ -131,6 +132,13 @@ def _nan_calls():
             np.ones((2, 2)), [0, 1], steps=1, learning_rate=v),
         "scorecard.LinearSoftmax.fit:l2": lambda v: scorecard.LinearSoftmax(2, 2).fit(np.ones((2, 2)), [0, 1],
                                                                                      steps=1, l2=v),
+        "widgets_attention.deck_results:alpha": lambda v: widgets_attention.deck_results(None, [], [1], alpha=v),
+        "widgets_attention.status_line:score": lambda v: widgets_attention.status_line("3 march 1987", "1987-03-03", v, 1),
+        "widgets_gates.spectral_radius_figure:radius": lambda v: widgets_gates.spectral_radius_figure(v, "tanh", 5),
+        "widgets_music.temperature_text:temperature": lambda v: widgets_music.temperature_text("X:1", None, v),
+        "widgets_rnn.contribution_panel:radius": lambda v: widgets_rnn.contribution_panel(10, v, 3),
+        "transformer.build_classifier:learning_rate": lambda v: transformer.build_classifier(
+            5, 2, width=4, heads=2, learning_rate=v),
         "sentiment.train:learning_rate": lambda v: sentiment.train(
             sentiment.build_model("LSTM", 5, embedding_dim=2, units=2), [[1, 2]], [1], epochs=1, learning_rate=v),
         "training.TimeBudget.__init__:seconds": lambda v: training.TimeBudget(v),
