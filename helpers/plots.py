@@ -20,7 +20,7 @@ def loss_curve(history: dict, ax=None, title: str = "training"):
                for k, v in history.items()}
     fig, ax = _axes(ax)
     for key, values in history.items():
-        if values:
+        if len(values):
             ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=key)
     ax.set_xlabel("epoch")
     ax.set_title(title)

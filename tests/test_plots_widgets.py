@@ -76,3 +76,12 @@ def test_activation_explorer_updates(monkeypatch):
     box = widgets.activation_explorer()
     box.children[0].children[0].value = 2.0
     assert [c[0][0] for c in calls] == [1.0, 2.0]
+
+
+def test_loss_curve_draws_every_epoch_of_several_series():
+    from helpers import plots
+
+    fig = plots.loss_curve({"loss": [2.0, 1.5, 1.2], "val_loss": [2.1, 1.7, 1.6], "empty": []})
+    lines = fig.axes[0].get_lines()
+    assert [len(line.get_xdata()) for line in lines] == [3, 3]
+    assert [line.get_label() for line in lines] == ["loss", "val_loss"]
