@@ -20,9 +20,8 @@ from tools import slides
 
 MUST_MOVE = ["01_fixed_window", "04_backprop_through_time", "05_vanishing_gradients", "07_music_generation",
              "09_attention"]
-# 07's training has a wall-clock budget: re-executed on a machine shared by several jobs it trained
-# far less (2.38 instead of 1.70 bits/char), so its committed solution was not re-executed yet.
-NOT_YET = {"07_music_generation"}
+# Explorers whose committed solution predates their deck recipe (none now; re-execute, then remove).
+NOT_YET: set[str] = set()
 MAX_DECK_MB = 15
 WINDOW = {"kind": "window", "tokens": "she grew up in france . she speaks fluent".split(),
           "accuracies": [[1, 0.1], [2, 0.12], [4, 0.55], [8, 0.9]], "chance": 0.1}
