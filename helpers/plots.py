@@ -146,7 +146,8 @@ class WindowPanel:
 
     def update(self, window: int):
         """Highlight the last ``window`` tokens and mark that window's accuracy; returns the Figure."""
-        window = check_positive_int("window", window, minimum=1, maximum=len(self.tokens))
+        # a window longer than the sentence sees all of it (lesson 01 measures windows up to 16)
+        window = check_positive_int("window", window, minimum=1, maximum=max(len(self.tokens), *self.accuracies))
         n = len(self.tokens)
         for i, (box, label) in enumerate(zip(self.boxes, self.labels)):
             seen = i >= n - window

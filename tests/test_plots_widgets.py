@@ -62,6 +62,14 @@ def test_window_panel_updates_in_place():
         plots.WindowPanel(["a"], {})
 
 
+def test_a_window_longer_than_the_sentence_sees_all_of_it():
+    panel = plots.WindowPanel("a b c".split(), {2: 0.5, 5: 0.8})     # lesson 01 measures windows past the sentence
+    panel.update(5)
+    assert len({b.get_facecolor() for b in panel.boxes}) == 1 and panel.note.get_text() == "80%"
+    with pytest.raises(ValueError, match="'window'"):
+        panel.update(6)
+
+
 def test_bag_explorer_redraws_and_survives_empty_text(monkeypatch):
     calls = _spy(monkeypatch, "bag_comparison")
     vocab = text.Vocabulary.build(["good bad"])
