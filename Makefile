@@ -46,7 +46,8 @@ setup: $(STAMP)
 lab: $(STAMP)
 	@echo "Starting JupyterLab on http://$(HOST):$(PORT)/lab (Ctrl-C to stop)"
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
+		--ServerApp.root_dir=notebooks --LabApp.extension_manager=readonly --LabApp.news_url= \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Live presenting runs on a fresh copy: autosave while presenting never rewrites solutions/.

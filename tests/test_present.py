@@ -67,6 +67,19 @@ def test_lab_command_matches_make_lab():
     assert not any(a.startswith("--IdentityProvider.token") for a in present.lab_command(Path("p"), "h", 1))
 
 
+OFFLINE_OPTIONS = ("--LabApp.extension_manager=readonly", "--LabApp.news_url=",
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+
+
+def test_lab_never_asks_pypi_or_a_news_feed():
+    """A CI run failed on one name lookup of pypi.org: JupyterLab's update check, from the live-presenting server."""
+    command = present.lab_command(Path("p"), "h", 1)
+    recipe = re.search(r"^lab:.*?\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    for option in OFFLINE_OPTIONS:
+        assert option in command, f"make present: {option} missing"
+        assert option in recipe.split(), f"make lab: {option} missing"
+
+
 def test_makefile_present_runs_tools_present_with_the_lab_options():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^present: .*\n((?:\t.*\n)+)", makefile, re.M)

@@ -45,7 +45,8 @@ def lab_command(out: Path, host: str, port: int, token: str = "") -> list[str]:
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [str(jupyter) if jupyter.exists() else "jupyter", "lab", "--no-browser",
                f"--ServerApp.ip={host}", f"--ServerApp.port={port}", f"--ServerApp.root_dir={out}",
-               "--LabApp.extension_manager=readonly", "--LabApp.news_url="]   # offline: never asks PyPI or a feed
+               "--LabApp.extension_manager=readonly", "--LabApp.news_url=",         # offline: never asks PyPI
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # or a feed for news or updates
     if token:
         command.append(f"--IdentityProvider.token={token}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
