@@ -10,6 +10,9 @@ PORT   ?= 8888
 TOKEN  ?=
 PYTEST_ARGS ?=
 NOTEBOOK_DIRS ?= solutions notebooks
+# pytest workers (pytest-xdist, both cores); JOBS=1 runs every test in one process
+JOBS   ?= 2
+XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup)
 
 .PHONY: help setup lab present test test-unit test-notebooks test-grading student check-student execute slides \
 	slides-assets bench bench-compare release autograde lock clean
@@ -54,16 +57,17 @@ lab: $(STAMP)
 present: $(STAMP)
 	$(BIN)/python -m tools.present --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
+# Both cores: pytest-xdist gives whole files to each of $(JOBS) workers (conftest.py groups them).
 test: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
+		--nbval-cell-timeout=300 --durations=15 $(XDIST) $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
-	COURSE_PROFILE=fast $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	COURSE_PROFILE=fast $(BIN)/python -m pytest tests $(XDIST) $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NOTEBOOK_DIRS) --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=300 --durations=15 $(PYTEST_ARGS)
+		--nbval-cell-timeout=300 --durations=15 $(XDIST) $(PYTEST_ARGS)
 
 # nbgrader end to end (40 fast-profile notebook runs, ~15 CPU-minutes), kept out of `make test`'s budget; .ci/run runs both.
 test-grading: $(STAMP)

@@ -20,6 +20,7 @@ import html
 import io
 import itertools
 import json
+import os
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -208,9 +209,12 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
     frames = _render(recipe)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"kind": frames.kind, "controls": [vars(c) for c in frames.controls],
-                                    "images": [base64.b64encode(b).decode("ascii") for b in frames.images],
-                                    "texts": frames.texts, "frames": frames.frames}), encoding="utf-8")
+        # written whole, then renamed: a test or `make slides` in another process never reads half a file
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps({"kind": frames.kind, "controls": [vars(c) for c in frames.controls],
+                                       "images": [base64.b64encode(b).decode("ascii") for b in frames.images],
+                                       "texts": frames.texts, "frames": frames.frames}), encoding="utf-8")
+        os.replace(partial, path)
     return frames
 
 
