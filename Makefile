@@ -10,9 +10,9 @@ PORT   ?= 8888
 TOKEN  ?=
 PYTEST_ARGS ?=
 NOTEBOOK_DIRS ?= solutions notebooks
-# pytest workers (pytest-xdist, both cores); JOBS=1 runs every test in one process
+# pytest workers (pytest-xdist, both cores, a file per worker at a time); JOBS=1: one process
 JOBS   ?= 2
-XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadgroup)
+XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile)
 
 .PHONY: help setup lab present test test-unit test-notebooks test-grading student check-student execute slides \
 	slides-assets bench bench-compare release autograde lock clean
@@ -57,7 +57,7 @@ lab: $(STAMP)
 present: $(STAMP)
 	$(BIN)/python -m tools.present --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
-# Both cores: pytest-xdist gives whole files to each of $(JOBS) workers (conftest.py groups them).
+# Both cores: pytest-xdist runs whole files (a notebook, a test module) in each of $(JOBS) workers.
 test: $(STAMP)
 	COURSE_PROFILE=fast $(BIN)/python -m pytest tests solutions notebooks --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=300 --durations=15 $(XDIST) $(PYTEST_ARGS)

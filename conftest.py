@@ -1,5 +1,6 @@
 """Root pytest configuration: network guard for every process, nbval comparison rules, and how
-`make test` shares the work between its two workers (pytest-xdist, ``--dist loadgroup``)."""
+`make test` runs on two workers (pytest-xdist, ``--dist loadfile``: a notebook's cells share one
+kernel and a test file its fixtures, so each file runs whole in one worker)."""
 import os
 import sys
 from pathlib import Path
@@ -15,12 +16,6 @@ os.environ.setdefault("COURSE_NETGUARD_LOG", str(BUILD / "network-attempts.log")
 sys.path.insert(0, str(GUARD))
 import sitecustomize  # noqa: E402,F401  (install the guard in this process too)
 
-import pytest  # noqa: E402
-
-# Test files that share files on disk run one after another in one worker: both build every deck
-# into build/ and draw the explorers' frames into build/deck_frames.
-SHARED_GROUPS = {"tests/test_slides.py": "decks", "tests/test_deck_widgets.py": "decks"}
-
 
 def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
@@ -29,23 +24,6 @@ def _is_worker(config) -> bool:
 def pytest_sessionstart(session):
     if not _is_worker(session.config):      # the log is emptied once, before any worker starts
         Path(os.environ["COURSE_NETGUARD_LOG"]).write_text("", encoding="utf-8")
-
-
-def xdist_group(item) -> str:
-    """The worker group of a test: its file (a notebook's cells share one kernel, a module its
-    fixtures), or a shared group for files that write the same build folders."""
-    path = Path(str(item.path)).resolve()
-    try:
-        name = path.relative_to(ROOT).as_posix()
-    except ValueError:
-        name = path.as_posix()
-    return SHARED_GROUPS.get(name, name)
-
-
-@pytest.hookimpl(tryfirst=True)             # before pytest-xdist reads the marks
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
 
 
 def pytest_collectstart(collector):

@@ -16,20 +16,14 @@ Chromium or Playwright missing: skipped with a message, or failed under ``CI=tru
 """
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests import browser_support
 from tests.browser_support import ROOT, SCREENSHOTS
 from tools.slides import lesson_notebooks
 
@@ -106,12 +100,6 @@ def test_widget_detection_reads_code_cells(tmp_path):
 
 # ---- JupyterLab ------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def clean_copy(source: Path, target: Path) -> None:
     """The notebook without outputs or saved widget state, so what the test sees is fresh."""
     nb = nbformat.read(source, as_version=4)
@@ -132,44 +120,8 @@ def jupyterlab(tmp_path_factory):
     root.mkdir()
     for path, _, _ in CASES:
         clean_copy(path, root / path.name)
-    # No "official Jupyter news?" toast: it would ask a remote feed and cover the page.
-    settings = base / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, COURSE_PROFILE="fast", JUPYTER_CONFIG_DIR=str(base / "config"),
-               JUPYTER_RUNTIME_DIR=str(base / "runtime"), IPYTHONDIR=str(base / "ipython"))
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",  # CI containers run as root
-               "--LabApp.extension_manager=readonly",            # never asks PyPI for extensions
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.expose_app_in_browser=True",            # window.jupyterapp, to run commands
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               f"--LabApp.workspaces_dir={base / 'workspaces'}", f"--LabApp.user_settings_dir={base / 'settings'}"]
-    log = open(base / "jupyterlab.log", "w", encoding="utf-8")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            pytest.fail(f"JupyterLab did not start; its log:\n{(base / 'jupyterlab.log').read_text()[-3000:]}")
-        time.sleep(0.25)
-    yield {"url": url, "token": token, "root": root, "log": base / "jupyterlab.log"}
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-    log.close()
+    with browser_support.jupyterlab(root, base) as server:
+        yield dict(server, root=root)
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from helpers import explorer as E
-from tests.browser_support import SCREENSHOTS, unavailable
+from tests.browser_support import SCREENSHOTS, deck_build_lock, unavailable
 from tools import deck_widgets as D
 from tools import slides
 
@@ -144,7 +144,8 @@ def explorer_decks(tmp_path_factory):
     notebooks = [slides.SOLUTIONS / f"{stem}.ipynb" for stem in MUST_MOVE if stem not in NOT_YET]
     out = tmp_path_factory.mktemp("decks")
     try:
-        return {deck.name[: -len(".slides.html")]: deck for deck in slides.build(notebooks, out)}
+        with deck_build_lock():
+            return {deck.name[: -len(".slides.html")]: deck for deck in slides.build(notebooks, out)}
     except slides.SlidesError as error:
         unavailable(str(error))
 

@@ -2,23 +2,18 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+from tests.browser_support import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_make_lab_serves_the_student_notebooks():
-    port, token = _free_port(), "course-test"
+    port, token = free_port(), "course-test"
     process = subprocess.Popen(["make", "lab", f"PORT={port}", f"TOKEN={token}"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser_support import free_port
 
 from tools import platforms
 
@@ -163,12 +164,6 @@ def test_the_image_start_script_runs_jupyterlab_instead_of_the_classic_notebook(
     assert out.stdout.strip() == "jupyterhub-singleuser"           # a hub's command passes through
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_image_config_opens_jupyterlab_on_the_student_notebooks(tmp_path):
     """The config postBuild installs makes JupyterLab's front page the notebooks/ folder."""
     config = tmp_path / "config"
@@ -177,7 +172,7 @@ def test_the_image_config_opens_jupyterlab_on_the_student_notebooks(tmp_path):
     assert f"cp binder/{source.name}" in (ROOT / "binder" / "postBuild").read_text()
     shutil.copy(source, config)
     (tmp_path / "notebooks").mkdir()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_CONFIG_PATH": str(config)}
     server = subprocess.Popen(
         [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--ServerApp.port={port}",

@@ -16,18 +16,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.browser_support import ROOT, SCREENSHOTS, unavailable
+from tests.browser_support import ROOT, SCREENSHOTS, free_port, jupyterlab, unavailable, wait_for_json
 from tools import deck_widgets, present
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
@@ -89,35 +87,16 @@ def test_makefile_present_runs_tools_present_with_the_lab_options():
         assert option in recipe.group(1)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, process, seconds: float = 120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=3) as response:
-                return json.load(response)
-        except OSError:
-            time.sleep(0.5)
-    return None
-
-
 def test_present_serves_a_copy_and_saving_there_leaves_the_solutions_alone(tmp_path):
     """``python -m tools.present`` (what ``make present`` runs): save a notebook through the server."""
-    port, token, out = _free_port(), "course-present-test", tmp_path / "present"
+    port, token, out = free_port(), "course-present-test", tmp_path / "present"
     before = {p.name: p.read_bytes() for p in SOLUTIONS}
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     process = subprocess.Popen([sys.executable, "-m", "tools.present", "--out", str(out), "--port", str(port),
                                 "--token", token], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        listing = _wait_for(f"http://127.0.0.1:{port}/api/contents?token={token}", process)
+        listing = wait_for_json(f"http://127.0.0.1:{port}/api/contents?token={token}", process)
         assert listing is not None, f"JupyterLab did not answer:\n{process.stdout.read() if process.poll() is not None else ''}"
         assert {p.name for p in SOLUTIONS} <= {item["name"] for item in listing["content"]}
         name = SOLUTIONS[0].name
@@ -160,75 +139,53 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
     root = tmp_path / "present"
     root.mkdir()
     clean_copy(LIVE_LESSON, root / LIVE_LESSON.name)
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, COURSE_PROFILE="fast", JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), IPYTHONDIR=str(tmp_path / "ipython"))
-    # what `make present` runs (no option twice: with duplicated LabApp options window.jupyterapp was
-    # missing in a run here), plus
-    # window.jupyterapp for the test and its own settings and workspaces
-    command = present.lab_command(root, "127.0.0.1", port, token) + [
-        "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}"]
-    log = open(tmp_path / "jupyterlab.log", "w", encoding="utf-8")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    problems = request_log(page, redirects_ok=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        assert _wait_for(f"{url}/api/status?token={token}", server) is not None, \
-            (tmp_path / "jupyterlab.log").read_text()[-3000:]
-        page.goto(f"{url}/lab/tree/{LIVE_LESSON.name}?reset&token={token}")
+    with jupyterlab(root, tmp_path) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        problems = request_log(page, redirects_ok=True)
         try:
-            page.wait_for_function(KERNEL_READY, timeout=180_000, polling=500)
-        except Exception:
+            page.goto(f"{server['url']}/lab/tree/{LIVE_LESSON.name}?reset&token={server['token']}")
+            try:
+                page.wait_for_function(KERNEL_READY, timeout=180_000, polling=500)
+            except Exception:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck-no-kernel.png"))
+                pytest.fail("the kernel did not start; JupyterLab's log:\n"
+                            + server["log"].read_text(encoding="utf-8")[-3000:])
+            assert page.evaluate(RUN_ALL, 240_000) is True, "running the lesson failed or timed out"
+            found = page.wait_for_function(FIND_CONTROL, timeout=30_000, polling=250).json_value()
+            assert found and found["kind"] == "slider", f"no slider rendered in {LIVE_LESSON.name}"
+            # present from the top with the deck's own navigation (Space), up to the explorer
+            page.evaluate("() => { jupyterapp.shell.currentWidget.content.activeCellIndex = 0;"
+                          " return jupyterapp.commands.execute('deck:start'); }")
+            for _ in range(200):
+                if page.evaluate(ACTIVE_CELL) >= found["cell"]:
+                    break
+                page.evaluate(GO_FORWARD)
+                page.wait_for_timeout(150)
+            assert page.evaluate(ACTIVE_CELL) == found["cell"], "the deck never reached the explorer's slide"
+            cell_classes = page.evaluate("(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].className",
+                                         found["cell"])
+            assert "jp-deck-mod-onscreen" in cell_classes, f"the deck does not show the explorer: {cell_classes}"
+            handle = page.locator("[data-course-control]").first
+            page.wait_for_function("() => { const r = document.querySelector('[data-course-control]')"
+                                   ".getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight; }",
+                                   timeout=10_000)
+            assert handle.is_visible()
+            before = page.evaluate(FINGERPRINT, found["cell"])
+            action = move_control(page, "slider")
+            page.wait_for_function(f"(b) => ({FINGERPRINT})({found['cell']}) !== b", arg=before,
+                                   timeout=60_000, polling=200)
+            assert "VBox(children=" not in page.evaluate("() => document.body.innerText"), \
+                "an explorer is shown as text"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck-no-kernel.png"))
-            pytest.fail("the kernel did not start; JupyterLab's log:\n"
-                        + (tmp_path / "jupyterlab.log").read_text(encoding="utf-8")[-3000:])
-        assert page.evaluate(RUN_ALL, 240_000) is True, "running the lesson failed or timed out"
-        found = page.wait_for_function(FIND_CONTROL, timeout=30_000, polling=250).json_value()
-        assert found and found["kind"] == "slider", f"no slider rendered in {LIVE_LESSON.name}"
-        # present from the top with the deck's own navigation (Space), up to the explorer
-        page.evaluate("() => { jupyterapp.shell.currentWidget.content.activeCellIndex = 0;"
-                      " return jupyterapp.commands.execute('deck:start'); }")
-        for _ in range(200):
-            if page.evaluate(ACTIVE_CELL) >= found["cell"]:
-                break
-            page.evaluate(GO_FORWARD)
-            page.wait_for_timeout(150)
-        assert page.evaluate(ACTIVE_CELL) == found["cell"], "the deck never reached the explorer's slide"
-        cell_classes = page.evaluate("(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].className",
-                                     found["cell"])
-        assert "jp-deck-mod-onscreen" in cell_classes, f"the deck does not show the explorer: {cell_classes}"
-        handle = page.locator("[data-course-control]").first
-        page.wait_for_function("() => { const r = document.querySelector('[data-course-control]')"
-                               ".getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight; }",
-                               timeout=10_000)
-        assert handle.is_visible()
-        before = page.evaluate(FINGERPRINT, found["cell"])
-        action = move_control(page, "slider")
-        page.wait_for_function(f"(b) => ({FINGERPRINT})({found['cell']}) !== b", arg=before,
-                               timeout=60_000, polling=200)
-        assert "VBox(children=" not in page.evaluate("() => document.body.innerText"), \
-            "an explorer is shown as text"
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck.png"))
-        assert problems.problems == [], "; ".join(problems.problems)
-        print(f"{action}; the figure changed while presenting")
-    finally:
-        try:
-            page.evaluate("() => jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-        except Exception:
-            pass
-        context.close()
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        shutil.rmtree(root, ignore_errors=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck.png"))
+            assert problems.problems == [], "; ".join(problems.problems)
+            print(f"{action}; the figure changed while presenting")
+        finally:
+            try:
+                page.evaluate("() => jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+            except Exception:
+                pass
+            context.close()
+    shutil.rmtree(root, ignore_errors=True)

@@ -17,7 +17,7 @@ import re
 import nbformat
 import pytest
 
-from tests.browser_support import SCREENSHOTS, unavailable
+from tests.browser_support import SCREENSHOTS, deck_build_lock, unavailable
 from tools import deck_fit, nbtool, slides
 
 LESSONS = slides.lesson_notebooks()
@@ -105,7 +105,8 @@ def decks():
     if not LESSONS:
         pytest.skip("no lesson notebooks in solutions/ yet")
     try:
-        built = slides.build(LESSONS)
+        with deck_build_lock():
+            built = slides.build(LESSONS)
     except slides.SlidesError as error:
         unavailable(str(error))
     return {deck.name[: -len(".slides.html")]: deck for deck in built}
