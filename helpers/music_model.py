@@ -22,11 +22,16 @@ from .validation import (MAX_LENGTH, MAX_UNITS, check_alloc, check_callable, che
 MAX_TEMPERATURE = 10.0
 MAX_TUNES = 10_000        # tunes sampled in one batch
 MODEL_LAYERS = ("embedding", "rnn", "logits")
+CAUSAL_LAYERS = ("embedding", "logits")   # any causal model: ids (batch, time) -> logits (batch, time, V)
 
 
-def check_char_model(name: str, model, vocab=None):
-    """A model from :func:`build_model` (layers ``embedding``, ``rnn``, ``logits``), matching ``vocab`` if given."""
-    check_keras_model(name, model, layers=MODEL_LAYERS)
+def check_char_model(name: str, model, vocab=None, layers=MODEL_LAYERS):
+    """A model from :func:`build_model` (layers ``embedding``, ``rnn``, ``logits``), matching ``vocab`` if given.
+
+    ``layers=CAUSAL_LAYERS`` accepts any causal character model with an ``embedding`` and a ``logits``
+    layer, such as lesson 10's transformer (:func:`helpers.transformer.build_char_transformer`).
+    """
+    check_keras_model(name, model, layers=layers)
     if vocab is not None:
         vocab = check_vocabulary("vocab", vocab)
         check_vocab_size("vocab", len(vocab), model, model.get_layer("embedding").input_dim, model_name=name)
@@ -108,7 +113,7 @@ def check_temperature(temperature) -> float:
 
 
 def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int = 0, prefix: str = START,
-                 max_chars: int = 800, min_chars: int = 0, step=None):
+                 max_chars: int = 800, min_chars: int = 0, step=None, states=None):
     """Generate ``n`` tunes at once (one batch), each from ``prefix`` until a blank line or ``max_chars``.
 
     ``min_chars`` forbids ending a tune (a blank line) within its first ``min_chars`` generated
@@ -120,8 +125,13 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     the same seed at another temperature uses the same random numbers, so the tunes differ
     only by the temperature. Returns ``(tunes, stats)`` with
     ``stats = {"chars": generated characters, "seconds": ..., "chars_per_second": ...}``.
+
+    A model without a recurrent layer (lesson 10's transformer) passes its own ``step`` and starting
+    ``states`` (:func:`helpers.transformer.causal_step` and :func:`helpers.transformer.empty_history`).
     """
-    check_char_model("model", model, vocab)
+    check_char_model("model", model, vocab, layers=MODEL_LAYERS if states is None else CAUSAL_LAYERS)
+    if states is not None and step is None:
+        raise ValueError("argument 'step': expected a step function to go with argument 'states', got None")
     n = check_size("n", n, maximum=MAX_TUNES, what="tunes in one batch")
     temperature = check_temperature(temperature)
     max_chars = check_size("max_chars", max_chars, maximum=MAX_LENGTH, what="characters")
@@ -134,12 +144,17 @@ def sample_tunes(model, vocab, n: int = 1, temperature: float = 1.0, seed: int =
     check_seed("seed", seed)
     check_alloc("n", (n, max_chars), np.int64, what="sampled ids")
     step = make_step(model) if step is None else check_callable("step", step, "a step function from make_step")
+    if states is not None:
+        states = list(states)
+        if not states or any(np.ndim(s) < 1 or np.shape(s)[0] != n for s in states):
+            raise ValueError(f"argument 'states': expected a list of arrays with n={n} rows (one per tune), "
+                             f"got shapes {[np.shape(s) for s in states]}")
     rngs = [np.random.default_rng([seed, row]) for row in range(n)]   # one stream per row: tune b does not
     index = {c: i for i, c in enumerate(vocab)}                        # depend on how many tunes are drawn
     newline = index.get("\n")
     prefix_ids = vectorize(prefix, vocab)
     start = time.perf_counter()
-    states = initial_states(model, n)
+    states = initial_states(model, n) if states is None else list(states)
     for char_id in prefix_ids[:-1]:                          # read the prefix, threading the state
         _, states = step(np.full(n, char_id, dtype="int32"), states)
     current = np.full(n, prefix_ids[-1], dtype="int32")
@@ -173,9 +188,10 @@ def bits_per_char(model, ids, window: int = 256, burn_in: int = 64, batch_size: 
 
     The text is cut into overlapping windows; each window's first ``burn_in`` predictions only
     warm up the state (except in the first window), so almost every character is scored with
-    ``burn_in`` or more characters of context, and each exactly once.
+    ``burn_in`` or more characters of context, and each exactly once. Any causal model with layers
+    ``embedding`` and ``logits`` works (lesson 07's GRU, lesson 10's transformer and leaderboard models).
     """
-    check_char_model("model", model)
+    check_char_model("model", model, layers=CAUSAL_LAYERS)
     ids = check_ids("ids", ids, model.get_layer("embedding").input_dim, ndim=1)
     window = check_size("window", window, minimum=2, maximum=MAX_LENGTH, what="characters")
     burn_in = check_positive_int("burn_in", burn_in, minimum=0, maximum=window - 1)

@@ -17,7 +17,7 @@ import numpy as np
 from keras import ops
 
 from .self_attention import sinusoidal_positions
-from .validation import check_array, check_choice, check_number, check_positive_int
+from .validation import check_array, check_choice, check_keras_model, check_number, check_positive_int
 
 POSITIONS = ("none", "sinusoidal", "learned")
 READOUTS = ("mean", "last")
@@ -183,3 +183,79 @@ def attention_for(attention_model, ids) -> np.ndarray:
     """Attention weights ``(heads, time, time)`` of one id sequence ``(time,)`` from a ``return_attention`` model."""
     ids = check_array("ids", ids, ndim=1, kind="int")
     return np.asarray(attention_model(ids[None].astype("int32"), training=False))[0]
+
+
+# ---- a causal character transformer (lesson 10, on lesson 07's tunes) --------------------------
+
+def build_char_transformer(vocab_size: int, *, width: int = 128, heads: int = 4, layers: int = 2,
+                           max_len: int = 256, positions: str = "learned", learning_rate: float = 3e-3,
+                           clipnorm: float | None = 1.0):
+    """A small decoder-only transformer over characters: ids ``(batch, time)`` → logits ``(batch, time, V)``.
+
+    Embedding(width) → + positions → ``layers`` × [x + CausalSelfAttention(LN(x)); x + FeedForward(LN(x))]
+    → LN → Dense(V). Pre-LN blocks (normalise before each sub-layer, as in GPT-2); the causal mask
+    (``use_causal_mask=True``) lets position ``t`` see positions ``0..t`` only, so the logits at ``t``
+    predict character ``t + 1`` exactly like lesson 07's GRU, and :func:`helpers.music.bits_per_char`
+    scores it unchanged (layers named ``embedding`` and ``logits``). At most ``max_len`` positions.
+    Compiled with Adam (gradients clipped to ``clipnorm``) and the next-character cross-entropy.
+    """
+    vocab_size = check_positive_int("vocab_size", vocab_size, minimum=2)
+    width = check_positive_int("width", width)
+    heads = check_positive_int("heads", heads)
+    if width % heads:
+        raise ValueError(f"argument 'heads': expected a divisor of the model width {width}, got {heads}")
+    layers = check_positive_int("layers", layers, maximum=64)
+    max_len = check_positive_int("max_len", max_len)
+    check_choice("positions", positions, set(POSITIONS))
+    learning_rate = check_number("learning_rate", learning_rate, low=0, low_open=True, high=10)
+    if clipnorm is not None:
+        clipnorm = check_number("clipnorm", clipnorm, low=0, low_open=True)
+    ids = keras.Input((None,), dtype="int32", name="ids")                                # (batch, time)
+    x = keras.layers.Embedding(vocab_size, width, name="embedding")(ids)                 # (batch, time, width)
+    x = PositionEncoding(positions, max_len, width, name="positions")(x)
+    for block in range(layers):
+        h = keras.layers.LayerNormalization(name=f"block_{block}_norm_1")(x)
+        x = x + keras.layers.MultiHeadAttention(heads, width // heads, name=f"block_{block}_attention")(
+            h, h, use_causal_mask=True)                                                   # sees 0..t only
+        h = keras.layers.LayerNormalization(name=f"block_{block}_norm_2")(x)
+        h = keras.layers.Dense(4 * width, activation="gelu", name=f"block_{block}_feed_forward_1")(h)
+        x = x + keras.layers.Dense(width, name=f"block_{block}_feed_forward_2")(h)
+    x = keras.layers.LayerNormalization(name="final_norm")(x)
+    logits = keras.layers.Dense(vocab_size, name="logits")(x)                            # (batch, time, V)
+    model = keras.Model(ids, logits, name=f"char_transformer_{layers}x{width}")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def causal_step(model, context: int | None = None):
+    """A ``step(ids_t, states) -> (logits, states)`` for :func:`helpers.music.sample_tunes` and a causal model.
+
+    A transformer has no recurrent state: its "state" is the history of ids ``[(batch, t) int32]``
+    (start from :func:`empty_history`). Each call appends ``ids_t`` ``(batch,)``, keeps the last
+    ``context`` ids (default: the model's position table) and returns the logits of the last
+    position ``(batch, V)``: the whole history is read again at every step.
+    """
+    import tensorflow as tf
+
+    check_keras_model("model", model, layers=("embedding", "logits"))
+    if context is None:
+        context = model.get_layer("positions").max_len if "positions" in [l.name for l in model.layers] else 256
+    context = check_positive_int("context", context)
+
+    @tf.function(reduce_retracing=True)          # one trace for every length, not one per length
+    def last_logits(history):
+        return model(history, training=False)[:, -1]
+
+    def step(ids_t, states):
+        history = np.concatenate([np.asarray(states[0], dtype="int32"),
+                                  np.asarray(ids_t, dtype="int32")[:, None]], axis=1)[:, -context:]
+        return last_logits(history), [history]
+
+    return step
+
+
+def empty_history(batch_size: int) -> list[np.ndarray]:
+    """The starting "state" of :func:`causal_step`: no ids yet, ``[(batch, 0) int32]``."""
+    batch_size = check_positive_int("batch_size", batch_size)
+    return [np.zeros((batch_size, 0), dtype="int32")]

@@ -84,7 +84,7 @@ def test_read_user_text_refuses_nul_bytes_and_folders(tmp_path):
 def _nan_calls():
     """Every public function or class of helpers with a float parameter, called with NaN there (other
     arguments valid). :func:`test_every_float_parameter_is_in_the_sweep` keeps this list complete."""
-    from helpers import (attention, datasets, gradients, long_gap, music, numpy_rnn, plots, scorecard,
+    from helpers import (attention, datasets, gradients, leaderboard, long_gap, music, numpy_rnn, plots, scorecard,
                          sentiment, training, transformer, widgets_attention, widgets_gates, widgets_music,
                          widgets_rnn)
 
@@ -154,8 +154,26 @@ def _nan_calls():
         "widgets_gates.gradient_curves:radius": lambda v: widgets_gates.gradient_curves(v, "tanh", 3),
         "widgets_music.show_temperature:temperature": lambda v: widgets_music.show_temperature({1.0: ("", None)}, v),
         "widgets_rnn.contribution_values:radius": lambda v: widgets_rnn.contribution_values(3, v),
+        "transformer.build_char_transformer:learning_rate": lambda v: transformer.build_char_transformer(
+            5, width=4, heads=2, layers=1, learning_rate=v),
+        "transformer.build_char_transformer:clipnorm": lambda v: transformer.build_char_transformer(
+            5, width=4, heads=2, layers=1, clipnorm=v),
+        "leaderboard.build_char_model:learning_rate": lambda v: leaderboard.build_char_model("GRU", 5, learning_rate=v),
+        "leaderboard.best_ngram_order:dev_share": lambda v: leaderboard.best_ngram_order(
+            np.arange(40) % 5, 5, orders=[2], dev_share=v),
+        "leaderboard.train_for:seconds": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, v),
+        "leaderboard.train_for:hold": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, 1, hold=v),
+        "leaderboard.train_for:floor": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, 1, floor=v),
+        "leaderboard.train_and_score:seconds": lambda v: leaderboard.train_and_score(
+            "GRU", _tiny_char_model(), np.arange(40) % 5, np.arange(10) % 5, v),
     }
     return calls
+
+
+def _tiny_char_model():
+    from helpers import leaderboard
+
+    return leaderboard.build_char_model("GRU", 5, units=2, embedding_dim=2)
 
 
 def _dates():
@@ -164,7 +182,8 @@ def _dates():
     return dates.generate_dates(2)
 
 
-NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start"}   # a result record, built by token_trace from a model output
+NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start",    # result records, built from measurements:
+               "leaderboard.Row.__init__:bits", "leaderboard.Row.__init__:seconds"}   # token_trace, train_and_score
 
 
 def _float_parameters():
