@@ -49,9 +49,9 @@ def _pick(rng, options):
 
 def _day_word(rng, day: int, *, words: bool = True) -> str:
     """3 → '3', '3rd' or 'third' (and '03' now and then)."""
-    forms = [str(day), f"{day}{D._suffix(day)}", f"{day}{D._suffix(day)}"]
+    forms = [str(day), f"{day}{D._suffix(day)}"]
     if words:
-        forms.append(ORDINAL_WORDS[day - 1])
+        forms += [ORDINAL_WORDS[day - 1]] * 2      # the hardest form to learn: seen as often as the other two
     if day < 10:
         forms.append(f"0{day}")
     return _pick(rng, forms)
@@ -91,7 +91,7 @@ def _numeric(rng, date: _dt.date) -> str:
 
 def write_typed(date: _dt.date, rng: np.random.Generator) -> tuple[str, str]:
     """One way a person might type ``date``: ``(text, layout name)``."""
-    if rng.random() < 0.25:
+    if rng.random() < 0.3:
         return _numeric(rng, date), "numeric"
     day, month, year = _day_word(rng, date.day), _month_word(rng, date.month), _year_word(rng, date.year)
     layouts = {
