@@ -165,6 +165,7 @@ class CopyIndex:
         self.bar_symbols: dict[str, str] = {}     # each distinct training bar as one character
         bar_strings = ["".join(self.bar_symbols.setdefault(b, chr(BAR_SYMBOLS + len(self.bar_symbols)))
                                for b in bars_of(t)) for t in tunes]
+        self.bar_strings = bar_strings
         self.bars = SuffixIndex(bar_strings)
 
     def source_of(self, passage: str) -> str:
@@ -173,6 +174,15 @@ class CopyIndex:
             if passage and passage in music:
                 return title or "(untitled)"
         return ""
+
+    def source_of_bars(self, bars) -> str:
+        """The title of a training tune holding ``bars`` (a list of bar strings) in this order (``''`` if none)."""
+        bars = check_string_list("bars", bars, what="bars", allow_empty=True)
+        if not bars or any(b not in self.bar_symbols for b in bars):
+            return ""
+        wanted = "".join(self.bar_symbols[b] for b in bars)
+        return next((title or "(untitled)" for symbols, title in zip(self.bar_strings, self.titles)
+                     if wanted in symbols), "")
 
     def report(self, tunes) -> CopyReport:
         """Measure ``tunes`` (ABC strings) against the training tunes."""
@@ -190,3 +200,29 @@ class CopyIndex:
             bar_passages.append(tune_bars[start:start + length])
             n_bars.append(len(tune_bars))
         return CopyReport(np.asarray(chars), np.asarray(bars), char_passages, bar_passages, np.asarray(n_bars))
+
+
+def plot_copying(reports: dict, *, max_bars: int = 6):
+    """``{label: CopyReport}`` → two panels: the longest shared run of characters (box plot) and
+    the share of tunes by their longest shared run of whole bars (0, 1, 2, ... ``max_bars``+). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(reports, dict) or not reports or not all(isinstance(r, CopyReport) for r in reports.values()):
+        raise TypeError(f"argument 'reports': expected a non-empty dict {{label: CopyReport}}, got {reports!r:.80}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
+    labels = list(reports)
+    left.boxplot([reports[k].chars for k in labels], vert=False)
+    left.set_yticks(range(1, len(labels) + 1), labels)
+    left.set_xlabel("longest run of characters shared with a training tune")
+    bins = np.arange(max_bars + 1)
+    width = 0.8 / len(labels)
+    for j, label in enumerate(labels):
+        counts = np.bincount(np.minimum(reports[label].bars, max_bars), minlength=max_bars + 1)
+        right.bar(bins + j * width, counts / max(len(reports[label].bars), 1), width, label=label)
+    right.set_xticks(bins + 0.4 - width / 2, [str(b) for b in bins[:-1]] + [f"{max_bars}+"])
+    right.set_xlabel("longest run of whole bars shared with a training tune")
+    right.set_ylabel("share of tunes")
+    right.axvline(2 - width / 2 - 0.1, color="grey", linestyle=":")
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -72,3 +72,16 @@ def test_bad_input_named():
         M.CopyIndex("X:1\nK:G\nabc|")
     with pytest.raises(ValueError, match="tunes"):
         M.CopyIndex(TRAIN).report([])
+
+
+def test_source_of_bars_and_the_plot():
+    import matplotlib
+    matplotlib.use("Agg")
+    index = M.CopyIndex(TRAIN)
+    assert index.source_of_bars(["A2FAdAFA", "G2B2A4"]) == "Second"
+    assert index.source_of_bars(["G2B2A4", "A2FAdAFA"]) == ""          # both exist, not in this order
+    report = index.report([TRAIN[0], "X:1\nK:G\nabc | def |\n"])
+    fig = M.plot_copying({"generated": report, "real": report})
+    assert len(fig.axes) == 2 and len(fig.axes[1].patches) == 2 * 7
+    with pytest.raises(TypeError, match="reports"):
+        M.plot_copying({"generated": [1, 2]})
