@@ -72,6 +72,7 @@ def score_outputs(seq2seq, texts, outputs, *, alpha: float = 0.0, chunk: int = 5
     """The model's score ``(batch,)`` of ``outputs[b]`` (then ``<end>``) as the answer to ``texts[b]``."""
     import keras
 
+    alpha = check_number("alpha", alpha, low=0, high=10)
     texts = check_string_list("texts", texts, what="date strings")
     outputs = check_string_list("outputs", outputs, what="output strings")
     if len(texts) != len(outputs):
@@ -131,6 +132,7 @@ class ErrorAnalysis:
 
 def analyse_errors(seq2seq, texts, targets, outputs, *, alpha: float = 0.0) -> ErrorAnalysis:
     """Score the true answer and the decoder's output for every wrong output; say which failed."""
+    alpha = check_number("alpha", alpha, low=0, high=10)
     texts = check_string_list("texts", texts, what="date strings")
     targets = check_string_list("targets", targets, what="ISO dates")
     outputs = check_string_list("outputs", outputs, what="output strings")

@@ -238,9 +238,9 @@ def test_the_seed_run_trains_what_lesson_09_trains():
         (ROOT / "solutions" / "09_attention.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code")
 
     def full(name):
-        match = re.search(rf"^{name} = (?:profile\.pick\(full=)?([^,)\s#]+)", source, re.M)
+        match = re.search(rf"^{name} = (?:profile\.pick\(full=([^,)]+)|([^#\n]+))", source, re.M)
         assert match, f"{name} not found in the notebook"
-        return eval(match.group(1))
+        return eval(match.group(1) or match.group(2))
 
     assert (full("N_TRAIN"), full("EPOCHS"), full("FINAL_LR"), full("TYPED_SHARE")) == \
         (seeds.N_TRAIN, seeds.EPOCHS, seeds.FINAL_LR, seeds.TYPED_SHARE)
