@@ -117,17 +117,17 @@ class ErrorAnalysis:
 
     def rows(self, limit: int = 8) -> str:
         """A small text table of the first ``limit`` errors."""
-        lines = [f"{'input':34} {'true':>10} {'output':>10} {'log P(true)':>11} {'log P(out)':>10}  cause"]
+        lines = [f"{'input':26} {'true':>10} {'output':>10} {'log P(true)':>11} {'log P(out)':>10}  cause"]
         for i in range(min(limit, self.n_errors)):
-            lines.append(f"{self.texts[i][:34]:34} {self.targets[i]:>10} {self.outputs[i]:>10} "
+            lines.append(f"{self.texts[i][:26]:26} {self.targets[i]:>10} {self.outputs[i]:>10} "
                          f"{self.true_scores[i]:11.2f} {self.output_scores[i]:10.2f}  {self.causes[i]}")
         return "\n".join(lines)
 
     def summary(self) -> str:
         if not self.n_errors:
             return f"no errors in {self.n_total} dates"
-        return (f"{self.n_errors} errors in {self.n_total} dates: {self.share(SEARCH):.0%} due to the search "
-                f"(the model prefers the true answer), {self.share(MODEL):.0%} due to the model")
+        return (f"{self.n_errors} errors in {self.n_total} dates: {self.share(SEARCH):.0%} due to the search, "
+                f"{self.share(MODEL):.0%} due to the model")
 
 
 def analyse_errors(seq2seq, texts, targets, outputs, *, alpha: float = 0.0) -> ErrorAnalysis:

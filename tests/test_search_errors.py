@@ -52,7 +52,7 @@ def test_classify_and_shares():
     assert causes.tolist() == ["search", "model", "model", "search"]    # a tie is the model's fault
     analysis = S.ErrorAnalysis(["a"] * 4, ["x"] * 4, ["y"] * 4, np.zeros(4), np.zeros(4), causes, 10)
     assert analysis.share("search") == 0.5 and analysis.share("model") == 0.5
-    assert "4 errors in 10 dates: 50% due to the search" in analysis.summary()
+    assert analysis.summary() == "4 errors in 10 dates: 50% due to the search, 50% due to the model"
     empty = S.ErrorAnalysis([], [], [], np.zeros(0), np.zeros(0), S.classify_errors([], []), 5)
     assert np.isnan(empty.share("search")) and empty.summary() == "no errors in 5 dates"
 
