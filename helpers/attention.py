@@ -520,13 +520,16 @@ def attention_for(seq2seq: Seq2Seq, text: str, output: str) -> np.ndarray:
 
 
 def plot_attention(text: str, output: str, weights, *, ax=None, title: str | None = None):
-    """Heat-map: one row per output character (and ``<end>``), one column per input character."""
+    """Heat-map: one row per output character (and ``<end>``, unless the decoder stopped at its step
+    limit without writing it), one column per input character."""
     from .plots import heatmap
 
     check_type("text", text, str, "the input string")
     check_type("output", output, str, "the output string")
     weights = check_array("weights", weights, ndim=2, kind="number")
     rows = list(output) + ["<end>"]
+    if weights.shape == (len(output), len(text)):      # the decoder hit its step limit without writing <end>
+        rows = rows[:-1]
     if weights.shape != (len(rows), len(text)):
         raise ValueError(f"argument 'weights': expected shape ({len(rows)}, {len(text)}) for output {output!r} "
                          f"and text {text!r}, got {weights.shape}")

@@ -147,6 +147,9 @@ def test_attention_for_and_its_heat_map(models):
         A.attention_for(without, "3/3/87", "1987-03-03")
     with pytest.raises(ValueError, match="expected shape"):
         A.plot_attention("3/3/87", "1987-03-03", weights)
+    # an output cut at the step limit, with no <end>: one row per character, no <end> row
+    fig = A.plot_attention("mar 3, 1987", "199-01-0-02", weights)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == "2"
 
 
 def test_bad_inputs_get_clear_messages(models):

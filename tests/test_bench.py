@@ -226,3 +226,23 @@ def test_merged_metrics_take_the_full_profiles_unit():
     run.merge_metrics(named, "fast", {"07 playable rate": {"value": 0.5, "unit": "(share of 4 tunes)"}})
     run.merge_metrics(named, "full", {"07 playable rate": {"value": 0.9, "unit": "(share of 64 tunes)"}})
     assert named == {"07 playable rate": {"unit": "(share of 64 tunes)", "fast": 0.5, "full": 0.9}}
+
+
+def test_the_seed_run_trains_what_lesson_09_trains():
+    """bench.seeds repeats the notebook's full-profile recipe: its constants must equal the notebook's."""
+    import re
+
+    from bench import seeds
+
+    source = "\n".join("".join(c["source"]) for c in json.loads(
+        (ROOT / "solutions" / "09_attention.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code")
+
+    def full(name):
+        match = re.search(rf"^{name} = (?:profile\.pick\(full=([^,)]+)|([^#\n]+))", source, re.M)
+        assert match, f"{name} not found in the notebook"
+        return eval(match.group(1) or match.group(2))
+
+    assert (full("N_TRAIN"), full("EPOCHS"), full("FINAL_LR"), full("TYPED_SHARE")) == \
+        (seeds.N_TRAIN, seeds.EPOCHS, seeds.FINAL_LR, seeds.TYPED_SHARE)
+    assert (full("UNITS"), full("ATTENTION_UNITS"), full("NOISE")) == (seeds.UNITS, seeds.ATTENTION_UNITS, seeds.NOISE)
+    assert "T.training_mix(N_TRAIN, seed=1, typed_share=TYPED_SHARE, noise_words=NOISE, exclude=held_out)" in source

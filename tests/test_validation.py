@@ -84,9 +84,9 @@ def test_read_user_text_refuses_nul_bytes_and_folders(tmp_path):
 def _nan_calls():
     """Every public function or class of helpers with a float parameter, called with NaN there (other
     arguments valid). :func:`test_every_float_parameter_is_in_the_sweep` keeps this list complete."""
-    from helpers import (attention, datasets, gradients, leaderboard, long_gap, music, numpy_rnn, plots, scorecard,
-                         sentiment, training, transformer, widgets_attention, widgets_gates, widgets_music,
-                         widgets_rnn)
+    from helpers import (attention, datasets, dates_typed, gradients, leaderboard, long_gap, music, numpy_rnn, plots,
+                         scorecard, search_errors, sentiment, training, transformer, widgets_attention, widgets_gates,
+                         widgets_music, widgets_rnn)
 
     P = numpy_rnn.init_params(3, 4, 3)
     x, t, _ = numpy_rnn.echo_task(4, 3, 1, n_symbols=3)
@@ -98,6 +98,14 @@ def _nan_calls():
         "attention.Seq2Seq.fit:final_lr_fraction": lambda v: s2s.fit(_dates(), final_lr_fraction=v),
         "attention.beam_search:alpha": lambda v: attention.beam_search(s2s, ["3 march 1987"], alpha=v),
         "datasets.reviews:pair_share": lambda v: datasets.reviews(4, pair_share=v),
+        "dates_typed.generate_typed_dates:lead_share": lambda v: dates_typed.generate_typed_dates(4, lead_share=v),
+        "dates_typed.training_mix:typed_share": lambda v: dates_typed.training_mix(4, typed_share=v),
+        "search_errors.sequence_scores:alpha": lambda v: search_errors.sequence_scores(
+            np.zeros((1, 2, 3)), np.zeros((1, 2), dtype=int), np.array([2]), alpha=v),
+        "search_errors.score_outputs:alpha": lambda v: search_errors.score_outputs(
+            s2s, ["3 march 1987"], ["1987-03-03"], alpha=v),
+        "search_errors.analyse_errors:alpha": lambda v: search_errors.analyse_errors(
+            s2s, ["3 march 1987"], ["1987-03-03"], ["1987-03-04"], alpha=v),
         "gradients.random_recurrent_matrix:radius": lambda v: gradients.random_recurrent_matrix(3, v),
         "gradients.jacobian_norms:input_scale": lambda v: gradients.jacobian_norms(np.eye(2), 3, input_scale=v),
         "gradients.clip_by_norm:max_norm": lambda v: gradients.clip_by_norm(np.ones(2), v),
