@@ -8,7 +8,8 @@ that each review is positive, ``(batch, 1)``. Reviews are padded at the front
 
 Main entry points:
 
-* :func:`lesson_data`: the broad reviews and the order-sensitive minimal pairs, encoded.
+* :func:`lesson_data`: generated everyday reviews (:mod:`helpers.sentiment_reviews`), the order-sensitive
+  minimal pairs and the hand-written everyday reviews, encoded.
 * :func:`padded_batch`: texts → ids, mask and labels (reference of exercise 08.1).
 * :func:`build_many_to_one`: Embedding → LSTM → one sigmoid unit (reference of exercise 08.2).
 * :func:`build_model`: the four models compared in the lesson, :func:`compare` and
@@ -28,63 +29,90 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import datasets, text
+from . import datasets, sentiment_reviews, text
 from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bool, check_choice, check_ids,
-                         check_keras_model, check_number, check_seed, check_size,
+                         check_keras_model, check_number, check_seed, check_share, check_size,
                          check_string_list, check_text, check_type, check_vocab_size)
 
 MODEL_KINDS = ("bag of words", "SimpleRNN", "LSTM", "bidirectional LSTM")
-EMBEDDING_DIM = 16  # small vocabulary (about 50 words): 16 numbers per word are plenty
+EMBEDDING_DIM = 16  # vocabulary of about 900 words, two classes: 16 numbers per word are plenty
 UNITS = 32          # hidden state size of the recurrent layers
 LEARNING_RATE = 0.01
-BATCH_SIZE = 64
+BATCH_SIZE = 128     # about 8,000 short reviews: 128 a batch keeps 4 epochs within the lesson's time budget
 
 
 # ---- data ------------------------------------------------------------------------------------
 
 @dataclass
 class SentimentData:
-    """The lesson's split, encoded. ``x_*`` are ``(batch, maxlen)`` int32 ids padded at the front; ``y_*`` are ``(batch,)`` 0/1."""
+    """The lesson's split, encoded. ``x_*`` are ``(batch, maxlen)`` int32 ids padded at the front; ``y_*`` are ``(batch,)`` 0/1.
+
+    ``broad``: fresh generated reviews; ``pairs``: the frozen minimal pairs; ``everyday``: the
+    hand-written held-out reviews (``data/everyday_reviews.csv``), which may hold words the
+    vocabulary never saw (encoded as ``<unk>``).
+    """
 
     vocab: text.Vocabulary
     maxlen: int
     train: datasets.TextDataset
     broad: datasets.TextDataset
     pairs: datasets.TextDataset
+    everyday: datasets.TextDataset
     x_train: np.ndarray
     y_train: np.ndarray
     x_broad: np.ndarray
     y_broad: np.ndarray
     x_pairs: np.ndarray
     y_pairs: np.ndarray
+    x_everyday: np.ndarray
+    y_everyday: np.ndarray
     info: dict = field(default_factory=dict)
 
 
-def lesson_data(n_train: int = 2000, n_broad: int = 600, *, seed: int = 0) -> SentimentData:
-    """Training reviews, a broad test set and the frozen minimal pairs, with no test sentence seen in training.
+def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair_share: float = 0.2,
+                unknown_rate: float = 0.05) -> SentimentData:
+    """Training reviews, a broad test set, the frozen minimal pairs and the everyday reviews; no test sentence in training.
 
-    The training set is :func:`helpers.datasets.reviews` (broad reviews with minimal pairs
-    mixed in) minus every sentence of the frozen probe set ``sentiment_pairs_test``; the
-    broad test set is another draw of the same generator minus every training sentence.
+    Training: :func:`helpers.sentiment_reviews.everyday_reviews` with ``pair_share`` of
+    :func:`helpers.datasets.sentiment_pairs` mixed in, minus every sentence of the frozen probe set.
+    In ``x_train`` a share ``unknown_rate`` of the tokens is replaced by ``<unk>`` (id 1), so the
+    model learns to read past words it does not know. The broad test set is another draw of the
+    generator minus every training sentence.
     """
     n_train = check_size("n_train", n_train, what="reviews")
     n_broad = check_size("n_broad", n_broad, what="reviews")
     seed = check_seed("seed", seed)
+    pair_share = check_share("pair_share", pair_share)
+    unknown_rate = check_share("unknown_rate", unknown_rate)
     pairs = datasets.load_frozen("sentiment_pairs_test")
+    everyday = sentiment_reviews.load_everyday()
     probe = set(pairs.texts)
-    raw = datasets.reviews(n_train, seed=seed)
+    n_pairs = int(round(n_train * pair_share / 2))
+    generated = sentiment_reviews.everyday_reviews(max(n_train - 2 * n_pairs, 1), seed=seed)
+    mixed = datasets.sentiment_pairs(n_pairs, seed=seed + 10_000) if n_pairs else None
+    texts = generated.texts + (mixed.texts if mixed else [])
+    labels = np.concatenate([generated.labels] + ([mixed.labels] if mixed else []))
+    order = np.random.default_rng(seed).permutation(len(texts))
+    raw = datasets.TextDataset([texts[i] for i in order], labels[order], ["negative", "positive"],
+                               {"generator": "everyday_reviews + sentiment_pairs", "seed": seed,
+                                "pair_share": pair_share})
     train = raw[[i for i, t in enumerate(raw.texts) if t not in probe]]
     seen = set(train.texts)
-    raw_broad = datasets.reviews(n_broad, seed=seed + 1)
+    raw_broad = sentiment_reviews.everyday_reviews(n_broad, seed=seed + 1)
     broad = raw_broad[[i for i, t in enumerate(raw_broad.texts) if t not in seen and t not in probe]]
     vocab = text.Vocabulary.build(train.texts)
-    maxlen = max(len(text.tokenize(t)) for t in train.texts + broad.texts + pairs.texts)
+    maxlen = max(len(text.tokenize(t)) for t in train.texts + broad.texts + pairs.texts + everyday.texts)
+    x_train = encode_texts(train.texts, vocab, maxlen)
+    hide = (np.random.default_rng(seed + 1).random(x_train.shape) < unknown_rate) & (x_train != vocab.pad_id)
+    x_train[hide] = vocab.unk_id
     info = {"dropped from training (in the probe set)": len(raw) - len(train),
-            "dropped from broad test (seen in training)": len(raw_broad) - len(broad)}
-    return SentimentData(vocab, maxlen, train, broad, pairs,
-                         encode_texts(train.texts, vocab, maxlen), train.labels.copy(),
+            "dropped from broad test (seen in training)": len(raw_broad) - len(broad),
+            "training tokens hidden as <unk>": int(hide.sum())}
+    return SentimentData(vocab, maxlen, train, broad, pairs, everyday,
+                         x_train, train.labels.copy(),
                          encode_texts(broad.texts, vocab, maxlen), broad.labels.copy(),
-                         encode_texts(pairs.texts, vocab, maxlen), pairs.labels.copy(), info)
+                         encode_texts(pairs.texts, vocab, maxlen), pairs.labels.copy(),
+                         encode_texts(everyday.texts, vocab, maxlen), everyday.labels.copy(), info)
 
 
 def encode_texts(texts, vocab: text.Vocabulary, maxlen: int | None = None, side: str = "pre") -> np.ndarray:
@@ -255,7 +283,7 @@ def accuracy(model, x, y) -> float:
 def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
     """Train each ``builders[name](vocab_size)`` on the same split; return ``(rows, models)``.
 
-    Each row: ``{"model", "parameters", "seconds", "broad", "pairs"}`` (accuracies in [0, 1]).
+    Each row: ``{"model", "parameters", "seconds", "broad", "pairs", "everyday"}`` (accuracies in [0, 1]).
     """
     check_type("builders", builders, dict, "a dict {name: function(vocab_size) -> model}")
     if not builders:
@@ -272,7 +300,8 @@ def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
         seconds = train(model, data.x_train, data.y_train, epochs=epochs, seed=seed)
         rows.append({"model": name, "parameters": int(model.count_params()), "seconds": seconds,
                      "broad": accuracy(model, data.x_broad, data.y_broad),
-                     "pairs": accuracy(model, data.x_pairs, data.y_pairs)})
+                     "pairs": accuracy(model, data.x_pairs, data.y_pairs),
+                     "everyday": accuracy(model, data.x_everyday, data.y_everyday)})
         models[name] = model
     return rows, models
 
@@ -288,10 +317,13 @@ def comparison_table(rows) -> str:
     for i, r in enumerate(rows):
         if not isinstance(r, dict) or any(k not in r for k in keys):
             raise ValueError(f"argument 'rows': expected dicts with keys {list(keys)} at index {i}, got {r!r:.60}")
-    header = f"{'model':<20}{'parameters':>11}{'train (s)':>11}{'broad reviews':>15}{'minimal pairs':>15}"
+    everyday = all("everyday" in r for r in rows)
+    header = (f"{'model':<20}{'parameters':>11}{'train (s)':>11}{'broad reviews':>15}{'minimal pairs':>15}"
+              + (f"{'everyday (hand)':>17}" if everyday else ""))
     lines = [header, "-" * len(header)]
     for r in rows:
-        lines.append(f"{r['model']:<20}{r['parameters']:>11,}{r['seconds']:>11.1f}{r['broad']:>15.1%}{r['pairs']:>15.1%}")
+        lines.append(f"{r['model']:<20}{r['parameters']:>11,}{r['seconds']:>11.1f}{r['broad']:>15.1%}{r['pairs']:>15.1%}"
+                     + (f"{r['everyday']:>17.1%}" if everyday else ""))
     return "\n".join(lines)
 
 
@@ -320,67 +352,6 @@ def padding_sensitivity(model, texts, labels, vocab: text.Vocabulary, *, side: s
         result[length] = float(np.mean((p > 0.5) == (labels == 1)))
     change = max(float(np.max(np.abs(p - probabilities[0]))) for p in probabilities)
     return {"accuracy": result, "max_change": change}
-
-
-# ---- embeddings --------------------------------------------------------------------------------
-
-def embedding_matrix(model: keras.Model) -> np.ndarray:
-    """The first ``Embedding`` layer's weights ``(vocab_size, embedding_dim)``."""
-    check_keras_model("model", model)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Embedding):
-            return np.asarray(layer.get_weights()[0])
-    raise ValueError(f"argument 'model': expected a model with an Embedding layer, got layers "
-                     f"{[type(layer).__name__ for layer in model.layers]}")
-
-
-def embedding_projection(weights, vocab: text.Vocabulary, words):
-    """Project the vectors of ``words`` onto their first two principal components (numpy SVD).
-
-    ``weights`` is ``(vocab_size, embedding_dim)``. Returns ``(coords (n_words, 2),
-    explained)``, ``explained`` being the share of variance each component keeps.
-    """
-    weights = check_array("weights", weights, ndim=2, kind="float")
-    check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
-    words = check_string_list("words", words, what="words")
-    if len(words) < 2:
-        raise ValueError(f"argument 'words': expected at least 2 words to project, got {len(words)}")
-    if weights.shape[0] != len(vocab):
-        raise ValueError(f"argument 'weights': expected {len(vocab)} rows (one per vocabulary entry), "
-                         f"got {weights.shape[0]}")
-    missing = [w for w in words if w not in vocab]
-    if missing:
-        raise ValueError(f"argument 'words': not in the vocabulary: {missing}")
-    vectors = weights[[vocab.stoi[w] for w in words]]
-    centred = vectors - vectors.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    explained = s**2 / max(float(np.sum(s**2)), 1e-12)
-    return centred @ vt[:2].T, explained[:2]
-
-
-def plot_embedding(coords, words, groups, *, title: str = "Learned word vectors (PCA)", explained=None):
-    """Scatter of 2-D word vectors ``(n_words, 2)``, coloured by ``groups`` (e.g. "positive"/"negative"/"other")."""
-    words = check_string_list("words", words, what="words")
-    groups = check_string_list("groups", groups, what="group names")
-    if len(groups) != len(words):
-        raise ValueError(f"argument 'groups': expected one group per word ({len(words)}), got {len(groups)}")
-    coords = check_array("coords", coords, shape=(len(words), 2), kind="number")
-    colours = {"positive": "#2a9d4b", "negative": "#d1495b"}
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for (x, y), word, group in zip(coords, words, groups):
-        colour = colours.get(group, "#888888")
-        ax.scatter(x, y, color=colour, s=18)
-        ax.annotate(word, (x, y), fontsize=8 if group in colours else 7, color=colour,
-                    xytext=(3, 2), textcoords="offset points")
-    for group, colour in colours.items():
-        ax.scatter([], [], color=colour, label=group)
-    ax.scatter([], [], color="#888888", label="other words")
-    ax.legend(loc="best", fontsize=8)
-    if explained is not None:
-        ax.set_xlabel(f"component 1 ({explained[0]:.0%} of variance)")
-        ax.set_ylabel(f"component 2 ({explained[1]:.0%})")
-    ax.set_title(title)
-    return fig
 
 
 # ---- the prediction as the review unfolds ----------------------------------------------------
@@ -453,6 +424,13 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
     labels = [t if k else f"{t}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
     bx.set_xticks(np.concatenate([[-1], positions]), ["(start)"] + labels,
                   rotation=45 if n > 8 else 0, fontsize=8)
+    for tick, known in zip(bx.get_xticklabels()[1:], trace.known):
+        if not known:                      # words never seen in training: red italics, grey band
+            tick.set_color("#d1495b")
+            tick.set_fontstyle("italic")
+    for position in positions[~trace.known]:
+        for axis in (ax, bx):
+            axis.axvspan(position - 0.4, position + 0.4, color="#d1495b", alpha=0.08, lw=0)
     fig.tight_layout()
     return fig
 
@@ -460,3 +438,7 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
 # ---- your own data (helpers.sentiment_files) ---------------------------------------------------------
 
 from .sentiment_files import IMDB_CACHE, load_imdb_if_cached, load_reviews_csv, save_imdb_arrays  # noqa: E402,F401
+
+# ---- what the Embedding layer learned (helpers.sentiment_embeddings) -------------------------------
+
+from .sentiment_embeddings import embedding_matrix, embedding_projection, plot_embedding  # noqa: E402,F401

@@ -15,11 +15,15 @@ from .text import Vocabulary
 
 
 def describe(trace: sentiment.TokenTrace) -> str:
-    """One line saying the verdict and the words that moved it most."""
+    """The verdict and the words that moved it most, then the words the model has never seen (if any)."""
     moved = ", ".join(f"{token!r} {change:+.2f}" for token, change in trace.movers(3))
-    unknown = [t for t, k in zip(trace.tokens, trace.known) if not k]
-    note = f"  (unknown, read as <unk>: {unknown})" if unknown else ""
-    return f"P(positive) = {trace.probabilities[-1]:.2f}; moved most by {moved}{note}"
+    line = f"P(positive) = {trace.probabilities[-1]:.2f}; moved most by {moved}"
+    unknown = list(dict.fromkeys(t for t, k in zip(trace.tokens, trace.known) if not k))
+    if unknown:
+        share = 1 - float(trace.known.mean())
+        line += (f"\n⚠ never seen in training ({share:.0%} of the tokens): {', '.join(map(repr, unknown))}: "
+                 "each is read as <unk>, which carries no meaning the model learned")
+    return line
 
 
 def review_report(model, vocab: Vocabulary, review: str, name: str = "model"):

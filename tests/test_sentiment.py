@@ -24,7 +24,20 @@ def test_lesson_data_keeps_test_sentences_out_of_training():
     assert not set(data.broad.texts) & set(data.train.texts)
     assert data.x_train.shape == (len(data.train), data.maxlen) and data.x_train.dtype == np.int32
     assert data.x_pairs.shape == (400, data.maxlen)
+    assert data.x_everyday.shape == (88, data.maxlen) and data.y_everyday.tolist() == data.everyday.labels.tolist()
     assert (data.x_train[:, -1] != 0).all()  # padded at the front: the last step is a word
+
+
+def test_lesson_data_mixes_pairs_and_hides_some_tokens():
+    data = sentiment.lesson_data(1000, 100, pair_share=0.2, unknown_rate=0.05)
+    pair_texts = set(datasets.sentiment_pairs(100, seed=10_000).texts)
+    assert 150 <= sum(t in pair_texts for t in data.train.texts) <= 200   # a fifth, minus the probe set's
+    hidden = data.info["training tokens hidden as <unk>"]
+    real = int((data.x_train != 0).sum())
+    assert 0.03 < hidden / real < 0.07 and (data.x_train == 1).sum() >= hidden
+    clean = sentiment.lesson_data(1000, 100, pair_share=0.0, unknown_rate=0.0)
+    assert clean.info["training tokens hidden as <unk>"] == 0
+    assert not any(t in pair_texts for t in clean.train.texts)
 
 
 def test_padded_batch_pre_pads_and_masks(vocab):
@@ -96,8 +109,11 @@ def test_compare_and_table(vocab):
     rows, models = sentiment.compare({"bag of words": lambda v: sentiment.build_model("bag of words", v)}, data,
                                      epochs=1)
     assert rows[0]["pairs"] == 0.5 and rows[0]["parameters"] == len(data.vocab) + 1
+    assert 0 <= rows[0]["everyday"] <= 1
     table = sentiment.comparison_table(rows)
-    assert "minimal pairs" in table and "50.0%" in table
+    assert "minimal pairs" in table and "50.0%" in table and "everyday (hand)" in table
+    no_everyday = [{k: v for k, v in rows[0].items() if k != "everyday"}]
+    assert "everyday" not in sentiment.comparison_table(no_everyday)
     with pytest.raises(ValueError, match="at least one row"):
         sentiment.comparison_table([])
 
@@ -151,9 +167,16 @@ def test_token_trace_matches_prefix_predictions(vocab):
 
 
 def test_token_trace_flags_unknown_words(vocab):
-    trace = sentiment.token_trace(_model("LSTM", vocab), vocab, "the zebra was good")
+    model = _model("LSTM", vocab)
+    trace = sentiment.token_trace(model, vocab, "the zebra was good")
     assert trace.known.tolist() == [True, False, True, True]
-    assert "zebra" in widgets_sentiment.describe(trace)
+    line = widgets_sentiment.describe(trace)
+    assert "never seen in training (25% of the tokens): 'zebra'" in line and "<unk>" in line
+    known = widgets_sentiment.describe(sentiment.token_trace(model, vocab, "the food was good"))
+    assert "never seen" not in known                       # the negative case: nothing to flag
+    fig = sentiment.plot_token_trace(trace)
+    ticks = {t.get_text(): t for t in fig.axes[1].get_xticklabels()}
+    assert ticks["zebra\n(unknown)"].get_color() == "#d1495b" and ticks["good"].get_color() != "#d1495b"
 
 
 @pytest.mark.parametrize("review, word", [("", "non-empty"), ("   ", "non-empty"),
