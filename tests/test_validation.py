@@ -154,6 +154,17 @@ def _nan_calls():
         "widgets_gates.gradient_curves:radius": lambda v: widgets_gates.gradient_curves(v, "tanh", 3),
         "widgets_music.show_temperature:temperature": lambda v: widgets_music.show_temperature({1.0: ("", None)}, v),
         "widgets_rnn.contribution_values:radius": lambda v: widgets_rnn.contribution_values(3, v),
+        "tagging.build_tagger:learning_rate": lambda v: __import__("helpers.tagging").tagging.build_tagger(
+            10, bidirectional=False, learning_rate=v),
+        "tagging.tagging_sentences:ambiguous_share": lambda v: __import__("helpers.tagging").tagging.tagging_sentences(
+            3, ambiguous_share=v),
+        "trajectory.bouncing_balls:dt": lambda v: __import__("helpers.trajectory").trajectory.bouncing_balls(2, dt=v),
+        "trajectory.bouncing_balls:noise": lambda v: __import__("helpers.trajectory").trajectory.bouncing_balls(
+            2, noise=v),
+        "trajectory.build_rnn_regressor:learning_rate": lambda v: __import__(
+            "helpers.trajectory").trajectory.build_rnn_regressor(learning_rate=v),
+        "trajectory.plot_error_by_history:noise": lambda v: __import__(
+            "helpers.trajectory").trajectory.plot_error_by_history({"a": [0.1, 0.2]}, noise=v),
     }
     return calls
 
@@ -164,7 +175,8 @@ def _dates():
     return dates.generate_dates(2)
 
 
-NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start"}   # a result record, built by token_trace from a model output
+NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start",   # a result record, built by token_trace from a model output
+               "trajectory.Balls.__init__:dt", "trajectory.Balls.__init__:noise"}   # made by bouncing_balls
 
 
 def _float_parameters():
