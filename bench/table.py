@@ -69,6 +69,45 @@ TARGETS = [
     ("10 leaderboard fixed window, held-out bits per character", "<=", 3.0),
     ("10 leaderboard bag of characters, held-out bits per character", ">=", 4.0),
     ("10 leaderboard GRU, held-out bits per character", "<=", 4.0),
+    # issue 17: the ball's next position (lesson 00) and tagging with a bidirectional LSTM (lesson 06)
+    ("00 ball error ratio GRU / window of 3, 20+ positions seen", "<=", 0.85),
+    ("00 ball next-position error, GRU, 20+ positions seen", "<=", 7.0),
+    ("06 tagging accuracy, unidirectional LSTM, ambiguous tokens", ">=", 0.4),
+    ("06 tagging accuracy, unidirectional LSTM, ambiguous tokens", "<=", 0.6),
+    ("06 tagging accuracy, unidirectional LSTM, other tokens", ">=", 0.98),
+    ("06 tagging accuracy, bidirectional LSTM, ambiguous tokens", ">=", 0.98),
+    ("06 tagging accuracy, bidirectional LSTM, all tokens", ">=", 0.98),
+] + [
+    # issue 17: every number a sentence of the lessons relies on (the sentence is quoted or paraphrased beside it)
+    ("01 2-word window accuracy on fluent ___", "<=", 0.15),                  # "at chance on speaks fluent ___"
+    ("01 largest |weight of 'open'| at positions 6-11", "<=", 1e-6),         # "positions 6-11 ... exactly 0"
+    ("02 bag of words, fluent ___ with a distractor place", "<=", 0.6),      # "cannot tell which place answers"
+    ("02 scorecard bag of words / parameter sharing", ">=", 0.4),            # "at chance on parameter sharing too"
+    ("02 scorecard bag of words / parameter sharing", "<=", 0.6),
+    ("03 simple RNN: variable length", ">=", 95.0),                          # notes: "100 % on variable length"
+    ("03 simple RNN: parameter sharing", ">=", 75.0),                        # "about 85 % on the key phrase"
+    ("03 simple RNN: parameter sharing", "<=", 95.0),                        # "not perfect"
+    ("05 gradient norm at t=50, tanh, radius 0.9", ">=", 1e-3),              # "about 2e-3 after 50 steps"
+    ("05 gradient norm at t=50, tanh, radius 0.9", "<=", 5e-3),
+    ("05 gradient norm at t=100, tanh, radius 0.9", ">=", 1e-6),             # "about 3e-6 after 100"
+    ("05 gradient norm at t=100, tanh, radius 0.9", "<=", 1e-5),
+    ("05 factor per step, tanh, radius 1.5", ">=", 0.97),                    # "levels off (about 1.0 per step)"
+    ("05 factor per step, tanh, radius 1.5", "<=", 1.03),
+    ("05 factor per step, tanh, radius 2.5", ">=", 1.1),                     # "still grows about 1.19 times per step"
+    ("05 gradient norm at t=100, tanh, radius 2.5", ">=", 1e8),              # "to more than 1e8 by step 100"
+    ("05 steps with a finite loss, no clipping", "<=", 1),                   # "the loss becomes nan"
+    ("05 steps with a finite loss, clipnorm 1.0", ">=", 60),                 # clipped: stays finite
+    ("05 final loss with clipnorm 1.0", ">=", 1.9),                          # "settles near ln 8 = 2.08"
+    ("05 final loss with clipnorm 1.0", "<=", 2.3),
+    ("05 long-gap accuracy, tanh, small random init, gap 10", ">=", 0.95),   # "the baseline solves gap 10"
+    ("05 long-gap accuracy, ReLU, small random init, gap 10", "<=", 0.3),    # "ReLU ... does not help at all"
+    ("05 long-gap accuracy, tanh, orthogonal init, gap 25", ">=", 0.95),     # "learn gap 25"
+    ("05 long-gap accuracy, LSTM (gated), gap 50", ">=", 0.95),              # "the LSTM solves every gap"
+    ("06 long-gap accuracy at gap 50, tanh, small random init", "<=", 0.2),  # "the tanh RNN stays near chance"
+    ("06 dL/dx_0 over dL/dx_last, tanh, small random init", "<=", 1e-3),     # "many orders of magnitude below"
+    ("06 dL/dx_0 over dL/dx_last, LSTM (gated)", ">=", 0.1),                 # "of the same order"
+    ("06 scorecard LSTM, parameter sharing", ">=", 0.75),                    # "wins ... parameter sharing outright"
+    ("06 scorecard LSTM, word order", ">=", 0.95),
 ]
 TARGET_COLUMNS = ["metric", "target", "measured (full)", "met"]
 

@@ -260,6 +260,10 @@ def variable_lengths(n: int, low: int = 3, high: int = 30, *, seed: int = 0) -> 
 # ---- the four design criteria ------------------------------------------------------------
 
 CRITERIA = ("variable length", "long-term dependency", "word order", "parameter sharing")
+# Chance accuracy on each criterion's test set: ten languages to guess from on the two "fluent ___" sets,
+# two classes (positive / negative, in order / reversed) on the other two.
+CHANCE = {"variable length": 1 / len(LANGUAGES), "long-term dependency": 1 / len(LANGUAGES),
+          "word order": 0.5, "parameter sharing": 0.5}
 
 
 def criterion_data(criterion: str, n_train: int = 2000, n_test: int = 400, seed: int = 0):

@@ -53,8 +53,15 @@ def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: st
     return fig
 
 
-def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard"):
-    """Heat-map of ``{model: {criterion: accuracy}}`` with the numbers written in."""
+def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard", chance: dict | None = None):
+    """Heat-map of ``{model: {criterion: accuracy}}`` with the numbers written in.
+
+    The colour of a cell is its accuracy *above chance*, ``(accuracy - chance) / (1 - chance)``
+    clipped to [0, 1], with ``chance`` a dict ``{criterion: chance accuracy}`` (a criterion
+    missing from it counts as chance 0): red is at or below chance, green is perfect. So 54 %
+    on a two-class column (chance 50 %) is as red as 12 % on a ten-class one (chance 10 %).
+    The chance level is written under each column's name.
+    """
     check_type("table", table, dict, "a dict {model: {criterion: accuracy}}")
     if not table:
         raise ValueError("argument 'table': expected at least one model, got an empty dict")
@@ -62,19 +69,26 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
         check_type("table", row, dict, f"a dict {{criterion: accuracy}} for {model!r}")
         for criterion, value in row.items():
             check_share(f"table[{model!r}][{criterion!r}]", value)
+    chance = {} if chance is None else check_type("chance", chance, dict, "a dict {criterion: chance accuracy}")
+    for criterion, value in chance.items():
+        if check_share(f"chance[{criterion!r}]", value) >= 1:
+            raise ValueError(f"argument 'chance[{criterion!r}]': expected a chance level below 1, got {value!r}")
     models = list(table)
     criteria = list(dict.fromkeys(c for row in table.values() for c in row))
     values = np.array([[table[m].get(c, np.nan) for c in criteria] for m in models], dtype=float)
+    floor = np.array([float(chance.get(c, 0.0)) for c in criteria])
+    skill = np.clip((values - floor) / (1.0 - floor), 0.0, 1.0)             # 0 = chance, 1 = perfect
     fig, ax = _axes(ax, figsize=(1.9 * len(criteria) + 2, 0.55 * len(models) + 1.4))
-    ax.imshow(values, cmap="RdYlGn", vmin=0.3, vmax=1.0, aspect="auto")
-    ax.set_xticks(range(len(criteria)), criteria, rotation=15)
+    ax.imshow(skill, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
+    labels = [f"{c}\n(chance {chance[c]:.0%})" if c in chance else c for c in criteria]
+    ax.set_xticks(range(len(criteria)), labels, rotation=0 if chance else 15)
     ax.set_yticks(range(len(models)), models)
     ax.grid(False)
     for i in range(len(models)):
         for j in range(len(criteria)):
             text = "—" if np.isnan(values[i, j]) else f"{values[i, j]:.0%}"
             ax.text(j, i, text, ha="center", va="center", fontsize=10)
-    ax.set_title(title)
+    ax.set_title(title + (": colour = accuracy above chance" if chance else ""))
     return fig
 
 

@@ -37,9 +37,10 @@ class Scorecard:
         return "\n".join(lines)
 
     def plot(self, title: str = "Design criteria scorecard"):
+        """The heat-map of :func:`helpers.plots.scorecard_plot`, coloured by accuracy above each column's chance."""
         from .plots import scorecard_plot
 
-        return scorecard_plot(self.rows, title=title)
+        return scorecard_plot(self.rows, title=title, chance=datasets.CHANCE)
 
     def __repr__(self) -> str:
         return self.table()

@@ -85,6 +85,8 @@ WRONG = {
             "r = sigmoid(xw[:, units:2 * units] + hu[:, units:2 * units])\n"
             "candidate = np.tanh(xw[:, 2 * units:] + r * hu[:, 2 * units:])\n"
             "return (1 - z) * h_prev + z * candidate  # z and 1 - z swapped",
+    "06.3": "predicted = np.argmax(probabilities, axis=-1)\n"
+            "return float(np.mean(predicted == tags))  # padding counted",
     "07.1": "index = {char: i + 1 for i, char in enumerate(vocab)}  # ids start at 1\n"
             "return np.array([index[char] for char in text], dtype=np.int64)",
     "07.2": "starts = rng.integers(0, len(ids) - seq_len, size=batch_size)\n"

@@ -1,4 +1,4 @@
-"""Exercises 06.1 (LSTM step) and 06.2 (GRU step): plausible wrong answers are rejected with the right
+"""Exercises 06.1 (LSTM step), 06.2 (GRU step) and 06.3 (masked per-token accuracy): plausible wrong answers are rejected with the right
 hint, correct answers written differently from the references pass.
 
 Families of wrong answers (issue 13): right only on one input, properties not checked, wrong dtype,
@@ -197,10 +197,113 @@ RIGHT["06.2"] = [
 ]
 
 
+# ---- 06.3: per-token accuracy over padded sentences ----------------------------------------------------
+
+def acc_no_mask(tags, p, mask):
+    return float(np.mean(np.argmax(p, axis=-1) == tags))
+
+
+def acc_per_sentence(tags, p, mask):
+    right = np.argmax(p, axis=-1) == tags
+    return float(np.mean([right[b][mask[b]].mean() for b in range(len(tags))]))
+
+
+def acc_tags_as_mask(tags, p, mask):
+    real = tags != 0                          # "padding has tag 0"
+    return float(((np.argmax(p, axis=-1) == tags) & real).sum() / real.sum())
+
+
+def acc_all_positions(tags, p, mask):
+    return float(((np.argmax(p, axis=-1) == tags) & mask).sum() / mask.size)
+
+
+def acc_inverted(tags, p, mask):
+    pad = ~mask
+    return float(((np.argmax(p, axis=-1) == tags) & pad).sum() / max(pad.sum(), 1))
+
+
+def acc_count(tags, p, mask):
+    return int(((np.argmax(p, axis=-1) == tags) & mask).sum())
+
+
+def acc_prefix_lengths(tags, p, mask):
+    lengths = mask.sum(axis=1)                # right for padding at the end only
+    right = [np.argmax(p[b, :n], axis=-1) == tags[b, :n] for b, n in enumerate(lengths)]
+    return float(np.concatenate(right).mean())
+
+
+def acc_first_sentence(tags, p, mask):
+    return float(np.mean((np.argmax(p[0], axis=-1) == tags[0])[mask[0]]))
+
+
+def acc_array(tags, p, mask):
+    return np.mean((np.argmax(p, axis=-1) == tags)[mask], keepdims=True)     # shape (1,), not a number
+
+
+def acc_keras(tags, p, mask):
+    import keras
+    right = keras.ops.cast(keras.ops.equal(keras.ops.argmax(p, axis=-1), tags), "float32")
+    return keras.ops.sum(right * mask) / keras.ops.sum(keras.ops.cast(mask, "float32"))
+
+
+def acc_zero_padding_in_place(tags, p, mask):
+    p[~mask] = 0.0                            # changes the caller's probabilities
+    return float(((np.argmax(p, axis=-1) == tags) & mask).sum() / mask.sum())
+
+
+def acc_max_probability(tags, p, mask):
+    return float(np.mean((p.max(axis=-1) == tags)[mask]))     # compares a probability with a tag id
+
+
+def acc_boolean_index(tags, p, mask):
+    return np.mean(np.argmax(p, axis=-1)[mask] == tags[mask])
+
+
+def acc_loops(tags, p, mask):
+    correct = total = 0
+    for b in range(tags.shape[0]):
+        for t in range(tags.shape[1]):
+            if mask[b, t]:
+                total += 1
+                correct += int(np.argmax(p[b, t]) == tags[b, t])
+    return correct / total
+
+
+WRONG["06.3"] = [
+    ("property: padding counted (no mask)", acc_no_mask, ("padding was counted",)),
+    ("property: mean of per-sentence accuracies", acc_per_sentence, ("per-sentence",)),
+    ("property: tags != 0 as the mask", acc_tags_as_mask, ("tags != 0",)),
+    ("property: divided by every position", acc_all_positions, ("mask.sum()",)),
+    ("property: mask inverted", acc_inverted, ("inverted",)),
+    ("property: a count, not a share", acc_count, ("count",)),
+    ("property: compares the top probability with the tag", acc_max_probability, ("argmax",)),
+    ("one input: real words = the first mask.sum(axis=1) positions", acc_prefix_lengths, ("holes",)),
+    ("one input: the first sentence only", acc_first_sentence, ("expected",)),
+    ("dtype: an array of shape (1,)", acc_array, ("one number", "(1,)")),
+    ("dtype: a keras tensor", acc_keras, ("tensor",)),
+    ("in place: padding probabilities zeroed", acc_zero_padding_in_place, ("in place", "`probabilities`")),
+]
+
+RIGHT["06.3"] = [
+    ("boolean indexing, a numpy float", acc_boolean_index),
+    ("two loops, Python ints", acc_loops),
+]
+
+
+def test_masked_accuracy_checker_inputs_tell_the_mistakes_apart():
+    """Every classic mistake gives another number than the right one on at least one checker input."""
+    from helpers.exercises.lesson06 import _tagging_cases, _tagging_wrong
+    from helpers.tagging import masked_token_accuracy
+
+    cases = list(_tagging_cases())
+    for hint in _tagging_wrong(*cases[0]):
+        assert any(abs(_tagging_wrong(*c)[hint] - masked_token_accuracy(*c)) > 1e-6 for c in cases), hint
+
+
 def test_default_variants_equal_the_references():
     assert_passes("06.1", _lstm_wrong())
     assert_passes("06.2", _gru_wrong())
 
 
 def test_ids_registered():
-    assert {"06.1", "06.2"} <= set(exercises.ids())
+    assert {"06.1", "06.2", "06.3"} <= set(exercises.ids())

@@ -29,6 +29,32 @@ def test_scorecard_plot_and_bar_scores():
     plots.bar_scores(["x", "y"], np.array([0.2, 0.9]), chance=0.5)
 
 
+def test_scorecard_colours_measure_accuracy_above_each_columns_chance():
+    """54 % on a two-class column is drawn as red as 12 % on a ten-class one; 100 % is green everywhere."""
+    table = {"m": {"ten classes": 0.12, "two classes": 0.54}, "n": {"ten classes": 1.0, "two classes": 1.0}}
+    fig = plots.scorecard_plot(table, chance={"ten classes": 0.1, "two classes": 0.5})
+    skill = np.asarray(fig.axes[0].images[0].get_array())
+    assert np.allclose(skill, [[0.02 / 0.9, 0.08], [1.0, 1.0]])
+    assert "chance 50%" in fig.axes[0].get_xticklabels()[1].get_text()
+    below = plots.scorecard_plot({"m": {"two classes": 0.3}}, chance={"two classes": 0.5})
+    assert np.asarray(below.axes[0].images[0].get_array())[0, 0] == 0.0   # below chance is as bad as chance
+    without = plots.scorecard_plot({"m": {"two classes": 0.54}})          # no chance given: raw accuracy
+    assert np.isclose(np.asarray(without.axes[0].images[0].get_array())[0, 0], 0.54)
+    with pytest.raises(ValueError, match="'chance\\['two classes'\\]'.*below 1"):
+        plots.scorecard_plot(table, chance={"two classes": 1.0})
+
+
+def test_scorecard_uses_the_datasets_chance_levels():
+    from helpers import datasets, scorecard
+
+    card = scorecard.Scorecard()
+    card.add("bag of words", "word order", 0.5)
+    card.add("bag of words", "long-term dependency", 0.55)
+    skill = np.asarray(card.plot().axes[0].images[0].get_array())
+    assert skill[0, 0] == 0.0 and np.isclose(skill[0, 1], 0.5)
+    assert datasets.CHANCE["long-term dependency"] == 1 / len(datasets.LANGUAGES)
+
+
 def _spy(monkeypatch, name):
     """Record each call of plots.<name> (widgets outside a kernel cannot render, so we watch the calls)."""
     calls = []

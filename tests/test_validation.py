@@ -176,6 +176,17 @@ def _nan_calls():
         "leaderboard.train_for:floor": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, 1, floor=v),
         "leaderboard.train_and_score:seconds": lambda v: leaderboard.train_and_score(
             "GRU", _tiny_char_model(), np.arange(40) % 5, np.arange(10) % 5, v),
+        "tagging.build_tagger:learning_rate": lambda v: __import__("helpers.tagging").tagging.build_tagger(
+            10, bidirectional=False, learning_rate=v),
+        "tagging.tagging_sentences:ambiguous_share": lambda v: __import__("helpers.tagging").tagging.tagging_sentences(
+            3, ambiguous_share=v),
+        "trajectory.bouncing_balls:dt": lambda v: __import__("helpers.trajectory").trajectory.bouncing_balls(2, dt=v),
+        "trajectory.bouncing_balls:noise": lambda v: __import__("helpers.trajectory").trajectory.bouncing_balls(
+            2, noise=v),
+        "trajectory.build_rnn_regressor:learning_rate": lambda v: __import__(
+            "helpers.trajectory").trajectory.build_rnn_regressor(learning_rate=v),
+        "trajectory.plot_error_by_history:noise": lambda v: __import__(
+            "helpers.trajectory").trajectory.plot_error_by_history({"a": [0.1, 0.2]}, noise=v),
     }
     return calls
 
@@ -193,7 +204,8 @@ def _dates():
 
 
 NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start",    # result records, built from measurements:
-               "leaderboard.Row.__init__:bits", "leaderboard.Row.__init__:seconds"}   # token_trace, train_and_score
+               "leaderboard.Row.__init__:bits", "leaderboard.Row.__init__:seconds",   # token_trace, train_and_score,
+               "trajectory.Balls.__init__:dt", "trajectory.Balls.__init__:noise"}     # bouncing_balls
 
 
 def _float_parameters():

@@ -152,8 +152,28 @@ def _attention(recipe):
     return controls, draw
 
 
+def _tagging(recipe):
+    import numpy as np
+
+    from helpers import tagging
+
+    examples = [(tokens, {name: np.asarray(p, dtype=float) for name, p in probabilities.items()})
+                for tokens, probabilities in recipe["sentences"]]              # None (not read yet) -> NaN
+    longest = max(len(tokens) for tokens, _ in examples)
+
+    def draw(index, words):
+        tokens, probabilities = examples[index]
+        return "", tagging.reading_figure(tokens, probabilities, min(words, len(tokens)) - 1)
+
+    controls = [Control("example", list(range(len(examples))), labels=[" ".join(t) for t, _ in examples],
+                        kind="select"),
+                Control("words read", list(range(1, longest + 1)), initial=1)]
+    return controls, draw
+
+
 RENDERERS = {"activation": _activation, "window": _window, "contribution": _contribution,
-             "spectral_radius": _spectral_radius, "temperature": _temperature, "attention": _attention}
+             "spectral_radius": _spectral_radius, "temperature": _temperature, "attention": _attention,
+             "tagging": _tagging}
 
 
 # ---- frames -> HTML ------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""Lesson 06 exercises: one LSTM step (06.1) and one GRU step, Keras convention (06.2)."""
+"""Lesson 06 exercises: one LSTM step (06.1), one GRU step, Keras convention (06.2), and the per-token
+accuracy of a tagger over padded sentences (06.3)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..lstm import gru_step, lstm_step, sigmoid
+from ..tagging import masked_token_accuracy
 from . import Mismatch, expect_close, expect_shape, register
-from ._lesson_inputs import as_array, call
+from ._lesson_inputs import as_array, call, plain
 
 
 def _lstm_case(seed=6, batch=3, features=5, units=4):
@@ -149,3 +151,92 @@ def check_gru_step(candidate):
         if np.allclose(got, _gru_variant(x, h, W, U, np.stack([b[0], np.zeros_like(b[1])])), atol=1e-6):
             raise Mismatch(f"{where}: bias[1] (the recurrent side's bias) is missing; the bias has two rows")
         expect_close(f"{where}: h_t", got, expected, atol=1e-6)
+
+
+# ---- 06.3: per-token accuracy over padded sentences ----------------------------------------------------
+
+def _tagging_case(seed, batch, time, n_tags, *, holes=False):
+    """Sentences of different lengths padded at the end (tag 0 and confident tag-0 predictions on the padding,
+    as a trained tagger gives); real words use tag 0 too; ``holes`` also masks words inside sentences."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, time + 1, size=batch)
+    lengths[0] = time                                          # one full sentence, one short one at least
+    if batch > 1:
+        lengths[1] = 1
+    mask = np.arange(time)[None, :] < lengths[:, None]
+    if holes:                                                  # e.g. `mask & ambiguous`: only some words count
+        mask &= rng.random((batch, time)) < 0.6
+        mask[0, 0] = True
+    tags = np.where(mask | (np.arange(time)[None, :] < lengths[:, None]), rng.integers(0, n_tags, (batch, time)), 0)
+    probabilities = rng.dirichlet(np.ones(n_tags), size=(batch, time))
+    right = rng.random((batch, time)) < 0.6                   # about 60 % of the words predicted right
+    boost = np.zeros_like(probabilities)
+    np.put_along_axis(boost, tags[..., None], 2.0, axis=-1)
+    probabilities = np.where(right[..., None], probabilities + boost, probabilities)
+    padding = ~(np.arange(time)[None, :] < lengths[:, None])
+    probabilities[padding] = np.eye(n_tags)[0] * 0.9 + 0.1 / n_tags   # padding: confidently "tag 0", and tag 0
+    probabilities /= probabilities.sum(axis=-1, keepdims=True)
+    return tags.astype(np.int64), probabilities, mask
+
+
+def _tagging_cases():
+    yield _tagging_case(60, 5, 7, 4)
+    yield _tagging_case(61, 1, 4, 3)                           # a batch of one sentence
+    yield _tagging_case(62, 6, 9, 5, holes=True)               # a mask with holes, not only padding at the end
+    yield _tagging_case(63, 4, 6, 4, holes=True)
+
+
+def _tagging_wrong(tags, probabilities, mask) -> dict:
+    """Values of the classic mistakes on this input: {hint: value}."""
+    predicted = np.argmax(probabilities, axis=-1)
+    right = predicted == tags
+    lengths = mask.sum(axis=1)
+    prefix = np.arange(mask.shape[1])[None, :] < lengths[:, None]
+    wrong = {
+        "padding was counted: only positions where `mask` is True are real words; "
+        "divide the correct real words by the number of real words": right.mean(),
+        "that is the mean of the per-sentence accuracies; every real word counts once: "
+        "(correct real words) / (real words), so a long sentence weighs more": np.mean(
+            [right[b][mask[b]].mean() for b in range(len(mask)) if mask[b].any()]),
+        "the mask is given: tag 0 is a real tag of real words (O, 'other'); use `mask`, not `tags != 0`":
+            (right & (tags != 0)).sum() / max((tags != 0).sum(), 1),
+        "divided by every position, padding included; divide by the number of real words, `mask.sum()`":
+            (right & mask).sum() / mask.size,
+        "the mask is inverted: it is True on real words and False on padding":
+            (right & ~mask).sum() / max((~mask).sum(), 1),
+        "you took the first `mask.sum(axis=1)` positions of each row as the real words; `mask` can have holes "
+        "(e.g. `mask & ambiguous` keeps only some words): use it element by element":
+            (right & prefix).sum() / max(prefix.sum(), 1),
+    }
+    return {hint: float(value) for hint, value in wrong.items()}
+
+
+@register("06.3", "Per-token accuracy over padded sentences (masked)", masked_token_accuracy)
+def check_masked_token_accuracy(candidate):
+    for number, (tags, probabilities, mask) in enumerate(_tagging_cases()):
+        batch, time, n_tags = probabilities.shape
+        holes = " (mask with holes)" if number >= 2 else ""
+        where = f"masked_token_accuracy on {batch} sentences of up to {time} words, {n_tags} tags{holes}"
+        expected = masked_token_accuracy(tags, probabilities, mask)
+        result = call("masked_token_accuracy", candidate, ("tags", "probabilities", "mask"),
+                      (tags, probabilities, mask), where=where, first=number == 0)
+        if isinstance(result, np.ndarray) and result.shape == ():
+            result = result[()]
+        if isinstance(result, (bool, np.bool_)) or not isinstance(result, (int, float, np.integer, np.floating)):
+            module = type(result).__module__.split(".")[0]
+            extra = " (a tensor: compute with numpy)" if module in ("tensorflow", "keras", "torch", "jax") else ""
+            shape = f" of shape {tuple(result.shape)}" if hasattr(result, "shape") else ""
+            raise Mismatch(f"{where}: expected one number (a float share in [0, 1]), got "
+                           f"{type(result).__name__}{shape}{extra}")
+        got = float(result)
+        if abs(got - expected) <= 1e-9:
+            continue
+        correct = int(((np.argmax(probabilities, axis=-1) == tags) & mask).sum())
+        if got == correct and correct != expected:
+            raise Mismatch(f"{where}: you returned the count of correct real words ({correct}); "
+                           f"expected the share, {plain(expected)} = {correct} / {int(mask.sum())}")
+        for hint, value in _tagging_wrong(tags, probabilities, mask).items():
+            if abs(got - value) <= 1e-9 and abs(value - expected) > 1e-9:
+                raise Mismatch(f"{where}: {hint} (expected {plain(expected)}, got {plain(got)})")
+        raise Mismatch(f"{where}: expected {plain(expected)} (the share of real words, `mask` True, whose most "
+                       f"probable tag `argmax` over the last axis is the true tag), got {plain(got)}")
