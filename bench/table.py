@@ -60,8 +60,8 @@ TARGETS = [
     ("10 word order (minimal pairs), self-attention without positions", "<=", 0.53),
     ("10 word order (minimal pairs), self-attention with sinusoidal positions", ">=", 0.95),
     ("10 long-gap accuracy at gap 50, self-attention", ">=", 0.95),
-    # the transformer in lesson 07's 140 s (a regression guard: 3.40 measured on a 2-core machine under load 8-12)
-    ("10 transformer held-out bits per character (lesson 07's 140 s budget)", "<=", 3.6),
+    # the transformer in lesson 07's 140 s (2.71 on a quiet 2-core machine, 3.52 under load 8-12)
+    ("10 transformer held-out bits per character (lesson 07's 140 s budget)", "<=", 3.0),
     # the leaderboard: count models are deterministic; the bag cannot learn order, whatever its budget
     ("10 leaderboard unigram counts, held-out bits per character", ">=", 4.7),
     ("10 leaderboard unigram counts, held-out bits per character", "<=", 4.85),
