@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 
 import keras
-import numpy as np
 from keras import ops
 
+from .music_model import CAUSAL_LAYERS, check_char_model
 from .ngram import MAX_ORDER, NGramModel
 from .validation import check_choice, check_ids, check_number, check_positive_int, check_seed, check_size
 
@@ -127,7 +127,7 @@ def train_for(model, train_ids, seconds: float, *, batch_size: int = 32, seq_len
     from .music import batch_dataset
     from .training import DecayByTime, TimeBudget
 
-    keras_model_check(model)
+    check_char_model("model", model, layers=CAUSAL_LAYERS)
     train_ids = check_ids("train_ids", train_ids, model.get_layer("embedding").input_dim, ndim=1)
     seconds = check_number("seconds", seconds, low=0, low_open=True, high=7 * 24 * 3600)
     steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
@@ -152,12 +152,6 @@ class _StepCount(keras.callbacks.Callback):
         self.steps += 1
 
 
-def keras_model_check(model):
-    from .validation import check_keras_model
-
-    return check_keras_model("model", model, layers=("embedding", "logits"))
-
-
 def train_and_score(name: str, model, train_ids, valid_ids, seconds: float, *, window: int = 128,
                     burn_in: int = 64, **train_options) -> Row:
     """Train ``model`` for ``seconds`` (:func:`train_for`), then score ``valid_ids`` with
@@ -165,7 +159,7 @@ def train_and_score(name: str, model, train_ids, valid_ids, seconds: float, *, w
     only warm up, except in the first window). Returns a :class:`Row`."""
     from .music import bits_per_char
 
-    keras_model_check(model)
+    check_char_model("model", model, layers=CAUSAL_LAYERS)
     done = train_for(model, train_ids, seconds, **train_options)
     bits = bits_per_char(model, valid_ids, window=window, burn_in=burn_in)
     return Row(name, bits, int(model.count_params()), done["steps"], done["seconds"], CRITERIA.get(name, ""))
