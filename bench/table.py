@@ -16,7 +16,7 @@ PROFILES = ("fast", "full")
 BUDGETS = {"fast": 30.0, "full": 120.0}      # seconds per notebook (CONTRIBUTING.md)
 # Lessons with a budget of their own: lesson 07 may train for 150 s, the whole notebook 3 minutes;
 # lesson 10 (issue 15) trains four scorecard models, the long-gap model, two timing models, a transformer
-# in lesson 07's 140 s and the leaderboard's six networks at 10 s each: the issue's 5 minutes;
+# in lesson 07's 140 s and the leaderboard's six networks at 6 s each: the issue's 5 minutes;
 # lesson 09 (issue 16) trains two encoder-decoders on tidy and typed dates, 6 epochs each: 3 minutes.
 BUDGET_OVERRIDES = {"07_music_generation": {"full": 180.0}, "09_attention": {"full": 180.0},
                     "10_self_attention": {"full": 300.0}}

@@ -25,6 +25,7 @@ from keras import ops
 
 from .music_model import CAUSAL_LAYERS, check_char_model
 from .ngram import MAX_ORDER, NGramModel
+from .training import build_optimizer
 from .validation import check_choice, check_ids, check_number, check_positive_int, check_seed, check_size
 
 NETWORKS = ("fixed window", "bag of characters", "SimpleRNN", "LSTM", "GRU", "transformer")
@@ -110,7 +111,7 @@ def build_char_model(kind: str, vocab_size: int, *, embedding_dim: int = 32, uni
     model = keras.Model(ids, logits, name=kind.replace(" ", "_"))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
+    return build_optimizer(model)                            # the first training step then traces once
 
 
 def train_for(model, train_ids, seconds: float, *, batch_size: int = 32, seq_len: int = 128,

