@@ -27,6 +27,7 @@ from keras import ops
 
 from . import dates as D
 from .attention_numpy import MASKED_SCORE, additive_weights, beam_step, context_vector, softmax
+from .training import build_optimizer
 from .validation import (MAX_UNITS, check_array, check_bool, check_number, check_positive_int, check_seed,
                          check_size, check_string_list, check_type)
 
@@ -159,6 +160,7 @@ class Seq2Seq:
         self.model = keras.Model([input_ids, decoder_in], logits, name="seq2seq_attention" if attention else "seq2seq")
         self.model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        build_optimizer(self.model)                          # the first training step then traces once
         self.encoder = keras.Model(input_ids, [enc_outputs, enc_state], name="encoder")
         if self.attention:
             self.attention_model = keras.Model([input_ids, decoder_in], weights, name="attention_weights")

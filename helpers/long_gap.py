@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .training import build_optimizer
 from .validation import (MAX_ITEMS, MAX_UNITS, check_alloc, check_choice, check_choices, check_keras_model,
                          check_number, check_positive_int, check_seed, check_size, check_type)
 
@@ -137,7 +138,7 @@ def build_model(trick: str, vocab_size: int, n_classes: int, *, units: int = 32,
                               keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    return build_optimizer(model)                            # the first training step then traces once
 
 
 def _stop_when_learned(threshold: float = 0.995):

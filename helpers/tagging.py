@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import text
+from .training import build_optimizer
 from .validation import check_array, check_number, check_seed, check_share, check_size
 
 TAGS = ["O", "PER", "LOC", "ORG"]          # other, person, place, organisation
@@ -181,7 +182,7 @@ def build_tagger(vocab_size: int, *, bidirectional: bool, units: int = 32, embed
                               layer,
                               keras.layers.Dense(len(TAGS), activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
-    return model
+    return build_optimizer(model)                            # the first training step then traces once
 
 
 def scores(model, ids, tags, mask, ambiguous, accuracy=masked_token_accuracy) -> dict:

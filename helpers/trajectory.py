@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .training import build_optimizer
 from .validation import check_array, check_number, check_seed, check_size
 
 G = 9.81            # m/s², gravity
@@ -139,7 +140,7 @@ def build_rnn_regressor(units: int = 32, learning_rate: float = 1e-2):
                               keras.layers.GRU(units, return_sequences=True),
                               keras.layers.Dense(2)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
-    return model
+    return build_optimizer(model)                            # the first training step then traces once
 
 
 def rnn_inputs(observed) -> np.ndarray:

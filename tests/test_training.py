@@ -85,3 +85,18 @@ def test_build_optimizer_creates_the_slots_before_the_first_step_and_rejects_bad
     before = [np.array(v) for v in model.trainable_variables]
     model.train_on_batch(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"))   # trains as before
     assert any(not np.allclose(a, np.array(b)) for a, b in zip(before, model.trainable_variables))
+
+
+def test_build_optimizer_leaves_training_unchanged():
+    x = np.random.default_rng(0).normal(size=(32, 5, 3)).astype("float32")
+    y = x.sum(axis=(1, 2))[:, None]
+    weights = []
+    for prebuild in (False, True):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((5, 3)), keras.layers.GRU(4), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+        if prebuild:
+            training.build_optimizer(model)
+        model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(*weights))
