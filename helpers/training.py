@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import keras
 import matplotlib.pyplot as plt
 
-from .validation import check_bool, check_keras_model, check_callable, check_number, check_string_list, check_text
+from .validation import check_bool, check_callable, check_keras_model, check_number, check_string_list, check_text
 
 MAX_BUDGET = 7 * 24 * 3600.0   # a week: a longer budget is a typo (or NaN/inf, which would never stop)
 
