@@ -119,7 +119,7 @@ endif
 # UPGRADE=1. tests/test_platforms.py checks that it resolves on each platform of tools/platforms.py.
 UPGRADE ?=
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.10 \
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.10 \
 		--no-emit-package deep-sequence-modeling --custom-compile-command "make lock" \
 		$(if $(UPGRADE),--upgrade) -o requirements.lock
 

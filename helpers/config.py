@@ -97,8 +97,13 @@ def plot_style() -> None:
 def setup(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> dict:
     """Start a lesson: seed everything, set the plot style, and print the environment.
 
-    Returns the report as a dict. Every notebook calls this in its Setup cell.
+    Returns the report as a dict. Every notebook calls this in its Setup cell. A package missing or
+    older than the course supports stops here, named with its installed version and the supported range
+    (:func:`helpers.versions.check_versions`).
     """
+    from .versions import check_versions
+
+    check_versions()
     set_seed(seed)
     plot_style()
     report = environment_report()

@@ -29,11 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .course_data import DATA_DIR, missing_message  # data/ in a checkout, helpers/data/ in a wheel
 from .validation import check_bool, check_positive_int, check_seed, check_share, check_size
 
 MAX_GAP = 10_000      # filler words between the place and the blank (a sentence longer than any model reads)
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # country, language, cities: the lecture's "grew up in France ... speaks fluent ___".
 PLACES = [
@@ -299,7 +298,7 @@ def load_frozen(name: str) -> TextDataset:
         raise ValueError(f"argument 'name': expected one of {sorted(FROZEN)}, got {name!r}")
     path = DATA_DIR / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(f"frozen data set {path} is missing: run `python -m helpers.datasets` to write it")
+        raise FileNotFoundError(missing_message(path, "`python -m helpers.datasets`"))
     return TextDataset.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .course_data import DATA_DIR, missing_message  # data/ in a checkout, helpers/data/ in a wheel
 from .validation import (MAX_ITEMS, check_array, check_choices, check_positive_int, check_seed, check_size,
                          check_string_list)
 
 MAX_NOISE_WORDS = 1_000   # noise words around one date (inputs are cut to max_len characters anyway)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TEST_FILE = DATA_DIR / "dates_test.json"
 TEST_SEED = 909
 TEST_SIZE = 1000
@@ -302,7 +302,7 @@ def make_test_set() -> DateSet:
 def load_test_set() -> DateSet:
     """Read ``data/dates_test.json`` (the frozen copy of :func:`make_test_set`)."""
     if not TEST_FILE.exists():
-        raise FileNotFoundError(f"frozen date test set {TEST_FILE} is missing: run `python -m helpers.dates`")
+        raise FileNotFoundError(missing_message(TEST_FILE, "`python -m helpers.dates`"))
     return DateSet.from_json(json.loads(TEST_FILE.read_text(encoding="utf-8")))
 
 

@@ -1,5 +1,7 @@
 """pyproject.toml, the lock, environment.yml and binder/ agree; the README has its two commands."""
+import os
 import re
+import subprocess
 import sys
 
 if sys.version_info >= (3, 11):
@@ -7,6 +9,10 @@ if sys.version_info >= (3, 11):
 else:                                    # Python 3.10: the same parser, from PyPI (test extra)
     import tomli as tomllib
 from pathlib import Path
+
+import pytest
+
+from helpers import course_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +23,8 @@ def _norm(name: str) -> str:
 
 def _pyproject_names() -> set[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
+    deps = data["project"]["dependencies"] + [d for extra in data["project"]["optional-dependencies"].values()
+                                              for d in extra]
     return {_norm(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in deps}
 
 
@@ -69,3 +76,64 @@ def test_readme_opens_with_the_two_commands_and_lists_every_lesson():
 def test_ci_script_calls_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci and "chromium" in ci
+
+
+# ---- the package as pip installs it: a wheel that works outside the checkout ---------------------
+
+RUNTIME_ONLY = {"numpy", "keras", "matplotlib", "ipywidgets", "music21", "psutil"}
+
+
+def test_runtime_dependencies_are_minimal_ranges_without_tensorflow():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = data["project"]["dependencies"]
+    names = {_norm(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in deps}
+    assert names == RUNTIME_ONLY, "runtime dependencies are what a lesson's kernel imports, nothing more"
+    assert all(">=" in d and "==" not in d for d in deps), "ranges, so a hosted runtime's versions satisfy them"
+    assert "ipywidgets>=7.7" in deps                      # Colab's front end is ipywidgets 7.7
+    extras = data["project"]["optional-dependencies"]
+    assert {"cpu", "lab", "instructor", "test"} <= set(extras)
+    assert any(d.startswith("tensorflow-cpu") for d in extras["cpu"])
+
+
+def test_every_shipped_file_is_listed_and_present():
+    shipped = {p.name for p in (ROOT / "data").iterdir() if p.is_file() and p.name != "README.md"}
+    assert shipped == set(course_data.FILES)
+    assert course_data.DATA_DIR == ROOT / "data"          # a checkout reads data/ itself: one source
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
+                    str(ROOT)], check=True, capture_output=True, text=True, timeout=300)
+    (built,) = out.glob("deep_sequence_modeling-*.whl")
+    return built
+
+
+def test_the_wheel_carries_every_data_file_byte_for_byte(wheel):
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        for name in course_data.FILES + ("README.md",):
+            assert archive.read(f"helpers/data/{name}") == (ROOT / "data" / name).read_bytes(), name
+        names = archive.namelist()
+    assert not [n for n in names if n.startswith(("solutions/", "tests/", "tools/", "data/"))]
+
+
+def test_the_wheel_works_outside_the_checkout(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True, timeout=300)
+    code = ("import helpers, helpers.course_data as c, helpers.datasets as d, helpers.dates as D, "
+            "helpers.dates_typed as T, helpers.sentiment_reviews as S\n"
+            "print(helpers.__file__); print(c.DATA_DIR)\n"
+            "print(sum(len(d.load_frozen(n).texts) for n in d.FROZEN), len(D.load_test_set().inputs), "
+            "len(T.load_typed_dates().inputs), len(S.load_everyday().texts), len(S.load_lexicon().words()) > 800)\n")
+    guard = ROOT / "tests" / "netguard"
+    env = {**os.environ, "PYTHONPATH": f"{guard}{os.pathsep}{target}"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    where, data_dir, counts = done.stdout.splitlines()
+    assert where.startswith(str(target)) and data_dir == str(target / "helpers" / "data")
+    assert counts.split()[1:] == ["1000", "55", "88", "True"]

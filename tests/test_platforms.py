@@ -54,7 +54,7 @@ def uv(*args: str) -> subprocess.CompletedProcess:
 def relock(out: Path) -> subprocess.CompletedProcess:
     """What `make lock` writes, with the committed lock as its preferences (no upgrade)."""
     shutil.copy(LOCK, out)
-    return uv("pip", "compile", "pyproject.toml", "--extra", "test", "--universal", "--python-version", "3.10",
+    return uv("pip", "compile", "pyproject.toml", "--all-extras", "--universal", "--python-version", "3.10",
               "--no-emit-package", "deep-sequence-modeling", "--custom-compile-command", "make lock", "-o", str(out))
 
 

@@ -75,9 +75,14 @@ def student_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbform
 
     Speaker-note cells (slide type ``notes``) are for instructors and are left out.
     """
+    from tools import hosted
+
     nb = nbformat.from_dict(nb)
     nb.cells = [cell for cell in nb.cells
                 if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"]
+    # the "Open in Colab / Kaggle" links of a student copy open the student copy
+    nb.cells = [hosted.links_cell("notebooks", name) if hosted.LINKS_TAG in cell.get("metadata", {}).get("tags", [])
+                else cell for cell in nb.cells]
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name} cell {index}")
