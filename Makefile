@@ -14,14 +14,17 @@ NOTEBOOK_DIRS ?= solutions notebooks
 JOBS   ?= 2
 XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile)
 
-.PHONY: help setup lab present test test-unit test-notebooks test-grading student check-student execute slides \
-	slides-assets bench bench-compare release autograde lock clean
+.PHONY: help setup lab present test test-unit test-notebooks test-grading test-hosted student check-student execute \
+	slides slides-assets bench bench-compare release autograde lock constraints hosted clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
 	@echo "make test       set up (first time) and run every test: helpers, checkers, notebooks, browser, slides"
 	@echo "make test-grading   nbgrader end to end: release, then autograde blank/wrong/correct work for every lesson"
-	@echo "make student    regenerate notebooks/ from solutions/"
+	@echo "make test-hosted    the wheel installed as on Colab, Kaggle and the oldest declared versions; lessons run there"
+	@echo "make student    regenerate notebooks/ from solutions/ (after \`make hosted\` when [tool.course] changed)"
+	@echo "make hosted     rewrite every lesson's Colab/Kaggle links and set-up cell from [tool.course] in pyproject.toml"
+	@echo "make constraints    refresh tools/constraints/ (Colab's and Kaggle's published package sets; needs the internet)"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/ (index.html lists them)"
 	@echo "make slides-assets   install the pinned reveal.js/MathJax once (set-up does it when npm is there)"
@@ -73,6 +76,18 @@ test-notebooks: $(STAMP)
 test-grading: $(STAMP)
 	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py -v -s \
 		--durations=5 $(PYTEST_ARGS)
+
+# The wheel on the stacks students already have (tools/hosted_envs.py): Colab (Python 3.13), Kaggle (3.12)
+# and the oldest versions pyproject.toml declares (3.10); HOSTED="colab" for one. .ci/run runs it.
+HOSTED ?= colab kaggle oldest
+test-hosted: $(STAMP)
+	@for env in $(HOSTED); do $(BIN)/python -m tools.hosted_envs run $$env || exit 1; done
+
+constraints: $(STAMP)
+	$(BIN)/python -m tools.hosted_envs refresh
+
+hosted: $(STAMP)
+	$(BIN)/python -m tools.hosted
 
 student: $(STAMP)
 	$(BIN)/python -m tools.nbtool student

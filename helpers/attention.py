@@ -114,7 +114,11 @@ def compare_with_keras(seed: int = 0, batch: int = 3, Tq: int = 4, Tv: int = 6, 
     k_proj = ops.matmul(values, ours.W_key)
     theirs.build([q_proj.shape, values.shape, k_proj.shape])
     theirs.scale.assign(ours.v)
-    k_context, k_weights = theirs([q_proj, values, k_proj], mask=[None, mask], return_attention_scores=True)
+    # Masks as every Keras 3 release reads them: a full query mask (Keras 3.3 refuses [None, tensor]) and
+    # the value mask as (batch, 1, Tv) (Keras before 3.11 does not broadcast a (batch, Tv) one over queries).
+    every_query = np.ones((batch, Tq), dtype=bool)
+    k_context, k_weights = theirs([q_proj, values, k_proj], mask=[every_query, mask[:, None, :]],
+                                  return_attention_scores=True)
     return {"context": float(np.max(np.abs(np.asarray(context) - np.asarray(k_context)))),
             "weights": float(np.max(np.abs(np.asarray(weights) - np.asarray(k_weights))))}
 

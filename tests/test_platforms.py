@@ -148,7 +148,7 @@ def test_repo2docker_plans_the_pinned_python_the_lock_and_the_package():
     assert f"python={platforms.CI_PYTHON}" in plan and "Python version unspecified" not in plan
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in plan
     assert "-r ../requirements.lock" in (ROOT / "binder" / "requirements.txt").read_text()
-    assert "./binder/postBuild" in plan and "pip install --no-deps -e ." in (ROOT / "binder" / "postBuild").read_text()
+    assert "./binder/postBuild" in plan and "pip install --no-cache-dir ." in (ROOT / "binder" / "postBuild").read_text()
     assert 'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in plan
 
 
