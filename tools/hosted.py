@@ -11,8 +11,8 @@ Every lesson (solution and student copy) starts with two cells, tagged so this t
 * ``course-links``: "Open in Colab" and "Open in Kaggle" for that very notebook (``solutions/`` or
   ``notebooks/``), plain links (no badge images: the course opens offline);
 * ``course-setup``: in Colab or Kaggle only, installs the course package from ``install`` without
-  changing the runtime's TensorFlow, Keras or numpy (pip is given them as constraints at their installed
-  versions, so no restart is needed), and turns on Colab's widget manager; anywhere else (a checkout,
+  changing the runtime's TensorFlow, Keras or numpy (pip is asked for them at their installed versions
+  beside the course, so it cannot replace them and no restart is needed), and turns on Colab's widget manager; anywhere else (a checkout,
   a hub, CI, offline) it does nothing. Run twice, it says the package is there; without network or with
   an unreachable source it prints one sentence and leaves the runtime as it was.
 
@@ -69,30 +69,22 @@ def links_source(folder: str, name: str, setting: dict | None = None) -> str:
 
 
 SETUP_TEMPLATE = '''\
-# Set-up for Colab and Kaggle: installs the course package there, keeping the runtime's TensorFlow,
-# Keras and numpy as they are (no restart), and turns on Colab's widgets. Elsewhere it does nothing.
-import os, sys
-COURSE_PACKAGE = os.environ.get("COURSE_PACKAGE", "{install}")
+# Colab / Kaggle set-up: installs the course package, keeping the runtime's TensorFlow, Keras and numpy
+# (no restart), and turns on Colab's widgets. Anywhere else this cell does nothing.
+import importlib, importlib.metadata as md, os, subprocess, sys
+SOURCE = os.environ.get("COURSE_PACKAGE", "{install}")
 if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:
-    import importlib, importlib.metadata as md, subprocess, tempfile
-    try:
-        print("course package", md.version("deep-sequence-modeling"), "is installed")
-    except md.PackageNotFoundError:
-        keep = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
-        for dist in ("tensorflow", "tensorflow-cpu", "keras", "numpy"):
-            try: keep.write(f"{{dist}}=={{md.version(dist)}}\\n")
-            except md.PackageNotFoundError: pass
-        keep.close()
-        try:
-            pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "20",
-                                  "-c", keep.name, COURSE_PACKAGE], capture_output=True, text=True, timeout=900)
-            said = [line.strip() for line in pip.stderr.splitlines() if line.strip()] or ["pip failed"]
-            why = next((x for x in said if x.startswith(("ERROR:", "fatal:"))), said[-1]) if pip.returncode else ""
-        except subprocess.TimeoutExpired:
-            why = "pip took more than 15 minutes"
+    have = {{(d.metadata["Name"] or "").lower(): d.version for d in md.distributions()}}
+    if "deep-sequence-modeling" in have:
+        print("course package", have["deep-sequence-modeling"], "is installed")
+    else:
+        keep = [f"{{p}}=={{have[p]}}" for p in ("tensorflow", "tensorflow-cpu", "keras", "numpy") if p in have]
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "20",
+                              SOURCE, *keep], capture_output=True, text=True)
+        why = [x.strip() for x in pip.stderr.splitlines() if x.strip().startswith(("ERROR:", "fatal:"))] or ["pip failed"]
         importlib.invalidate_caches()
-        print(f"could not install the course from {{COURSE_PACKAGE}} ({{why}}); check the network and run this cell again"
-              if why else "course package installed")
+        print("course package installed" if pip.returncode == 0 else
+              f"could not install the course from {{SOURCE}} ({{why[0]}}); check the network and run this cell again")
     if "google.colab" in sys.modules:
         from google.colab import output
         output.enable_custom_widget_manager()'''
