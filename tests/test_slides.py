@@ -236,6 +236,50 @@ def test_fit_checker_flags_a_long_slide(tmp_path, static_server, browser):
     assert counts["slides with a box cut at the right"] == 1
 
 
+def _build_up_notebook():
+    """What the audience sees only after a build-up: text, a table and a figure shown as fragments past the
+    bottom. A measurement taken right after Reveal.nextFragment() (while the build-up still fades in and
+    computes as hidden) saw none of these; the lessons had 12 such slides."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    rows = "".join(f"<tr><td>model {i}</td><td>{50 + i}.0 %</td></tr>" for i in range(24))
+    table = nbformat.v4.new_output("display_data", data={"text/html": f"<table>{rows}</table>"})
+    figure = nbformat.v4.new_output("display_data", data={"text/html": (
+        f"<img alt='a figure' style='width: 600px; height: 400px' src='data:image/png;base64,{PIXEL}'>")})
+    cells = [
+        _slide(md("# Build-ups\n\nThis slide fits.")),
+        _slide(md("## A build-up past the bottom\n\n" + "\n".join(f"- point {i}" for i in range(6)))),
+        _slide(md("\n".join(f"- later point {i}" for i in range(30))), "fragment"),
+        _slide(md("## A results table\n\n" + "\n".join(f"- line {i}" for i in range(5)))),
+        _slide(code("show(results)", outputs=[table]), "fragment"),
+        _slide(md("## A figure after its question\n\n" + "\n".join(f"{i}. step" for i in range(12)))),
+        _slide(code("plot()", outputs=[figure]), "fragment"),
+    ]
+    return nbformat.v4.new_notebook(cells=cells, metadata={"title": "Build-ups"})
+
+
+def test_fit_checker_sees_what_build_ups_show(tmp_path, static_server, browser):
+    source = tmp_path / "98_buildups.ipynb"
+    nbformat.write(_build_up_notebook(), source)
+    out = tmp_path / "slides"
+    try:
+        [deck] = slides.build([source], out)
+    except slides.SlidesError as error:
+        unavailable(str(error))
+    page = browser.new_page(viewport=deck_fit.VIEWPORT)
+    try:
+        deck_fit.open_deck(page, f"{static_server(out)}/{deck.name}")
+        fits = deck_fit.measure_page(page, "98_buildups")
+        deck_fit.screenshots(page, fits[2:3], tmp_path / "shots")       # the screenshot path settles too
+    finally:
+        page.close()
+    assert fits[0].problems() == [] and all(f.settled for f in fits)
+    text, table, figure = fits[1], fits[2], fits[3]
+    assert text.bottom > 300 and "past the bottom edge" in text.problems()[0]
+    assert table.bottom > 200, f"the table shown as a build-up runs past the bottom: {table}"
+    assert figure.cut_figures and any("figure 1 is cut by" in line for line in figure.problems())
+    assert (tmp_path / "shots" / "98_buildups-03.png").stat().st_size > 1000
+
+
 # ---- linear navigation -----------------------------------------------------------------------
 
 def test_right_arrow_visits_every_slide_and_fragment_in_order(decks, deck_server, browser):

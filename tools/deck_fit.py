@@ -37,13 +37,41 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOLERANCE = 1.0          # px: sub-pixel rounding is not an overflow
 
+# Shows every build-up of slide (h, v) as the audience finally sees it. Fragments fade in through a CSS
+# transition (visibility and opacity), so right after Reveal.nextFragment() a build-up still computes as
+# hidden: measured then, it would be skipped. Transitions are switched off and the function waits until
+# every shown fragment computes as visible and opaque (at most ~2 s).
+SHOW_ALL_JS = r"""
+  async function showAll(h, v) {
+    if (!document.getElementById("deck-fit-no-transitions")) {
+      const style = document.createElement("style");
+      style.id = "deck-fit-no-transitions";
+      style.textContent = ".reveal .slides section, .reveal .slides section * { transition: none !important; " +
+                          "animation: none !important; }";
+      document.head.appendChild(style);
+    }
+    Reveal.configure({transition: "none", backgroundTransition: "none"});
+    Reveal.slide(h, v, 0);
+    let guard = 0;
+    while (Reveal.availableFragments().next && guard++ < 200) Reveal.nextFragment();
+    if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) await new Promise(r => MathJax.Hub.Queue(() => r()));
+    const settled = () => Array.from(Reveal.getCurrentSlide().querySelectorAll(".fragment.visible")).every(f => {
+      const s = getComputedStyle(f);
+      return s.visibility === "visible" && parseFloat(s.opacity) >= 0.999;
+    });
+    for (let i = 0; i < 120 && !settled(); i++) await new Promise(r => requestAnimationFrame(() => r()));
+    await new Promise(r => requestAnimationFrame(() => r()));
+    return settled();
+  }
+"""
+
 # Visit every slide with all fragments shown; measure each in slide coordinates.
 # Runs inside the page; returns one record per slide.
 MEASURE_JS = r"""
 async (tolerance) => {
   const config = Reveal.getConfig();
   const W = config.width, H = config.height;
-  Reveal.configure({transition: "none", backgroundTransition: "none"});
+""" + SHOW_ALL_JS + r"""
   const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
   const mathIdle = () => new Promise(resolve => {
     if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) { MathJax.Hub.Queue(() => resolve()); }
@@ -71,7 +99,9 @@ async (tolerance) => {
     // the part of a rect left visible by every clipping ancestor inside the slide
     function clipped(el, r) {
       let out = local(r);
-      for (let a = el.parentElement; a && a !== slide.parentElement; a = a.parentElement) {
+      // boxes inside the slide clip (what they hide is reported as a cut box); the slide's own clipping
+      // does not count: content it hides is overflow the audience cannot see
+      for (let a = el.parentElement; a && a !== slide; a = a.parentElement) {
         const s = getComputedStyle(a);
         const c = local(box(a));
         if (s.overflowX !== "visible") { out.left = Math.max(out.left, c.left); out.right = Math.min(out.right, c.right); }
@@ -140,13 +170,12 @@ async (tolerance) => {
   const slides = Reveal.getSlides();
   for (let i = 0; i < slides.length; i++) {
     const idx = Reveal.getIndices(slides[i]);
-    Reveal.slide(idx.h, idx.v || 0, 0);
-    let guard = 0;
-    while (Reveal.availableFragments().next && guard++ < 200) Reveal.nextFragment();
+    const settled = await showAll(idx.h, idx.v || 0);
     await mathIdle();
     await frame();
     const slide = Reveal.getCurrentSlide();
     const record = measure(slide);
+    record.settled = settled;
     record.index = i; record.h = idx.h; record.v = idx.v || 0; record.title = title(slide);
     out.push(record);
   }
@@ -170,6 +199,7 @@ class SlideFit:
     left: int
     figures: list = field(default_factory=list)     # {"lost": px, "loaded": bool, ...} per <img>
     cut: list = field(default_factory=list)         # {"what", "side", "px", "text"} per box hiding content
+    settled: bool = True           # every build-up computed as visible when measured
 
     @property
     def where(self) -> str:
@@ -184,7 +214,7 @@ class SlideFit:
         return [f for f in self.figures if f["lost"] > TOLERANCE or not f["loaded"]]
 
     def problems(self) -> list[str]:
-        found = []
+        found = [] if self.settled else [f"{self.where}: a build-up was still hidden when measured"]
         for side in ("bottom", "right", "top", "left"):
             px = getattr(self, side)
             if px > TOLERANCE:
@@ -203,12 +233,8 @@ class SlideFit:
 
 SHOW_JS = r"""
 async ([h, v]) => {
-  Reveal.configure({transition: "none", backgroundTransition: "none"});
-  Reveal.slide(h, v, 0);
-  let guard = 0;
-  while (Reveal.availableFragments().next && guard++ < 200) Reveal.nextFragment();
-  if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) await new Promise(r => MathJax.Hub.Queue(() => r()));
-  await new Promise(r => requestAnimationFrame(() => r()));
+""" + SHOW_ALL_JS + r"""
+  return await showAll(h, v);
 }
 """
 
@@ -226,7 +252,7 @@ def measure_page(page, deck_name: str) -> list[SlideFit]:
     records = page.evaluate(MEASURE_JS, TOLERANCE)
     return [SlideFit(deck=deck_name, index=r["index"], h=r["h"], v=r["v"], title=r["title"],
                      bottom=r["bottom"], right=r["right"], top=r["top"], left=r["left"],
-                     figures=r["figures"], cut=r["cut"]) for r in records]
+                     figures=r["figures"], cut=r["cut"], settled=r.get("settled", True)) for r in records]
 
 
 # MathJax 2 writes a rendered element with id "<script id>-Frame" before each math source.
@@ -261,6 +287,7 @@ def summary(fits: list[SlideFit]) -> dict:
         "figures cut": sum(len(f.cut_figures) for f in fits),
         "slides with a box cut at the right": sum(any(b["side"] == "right" for b in f.cut) for f in fits),
         "slides with a box cut at the bottom": sum(any(b["side"] == "bottom" for b in f.cut) for f in fits),
+        "slides measured before their build-ups showed": sum(not f.settled for f in fits),
     }
 
 
@@ -307,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = summary(fits)
     print(f"{len(decks)} decks: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
     bad = counts["overflowing slides"] + counts["figures cut"] + counts["slides with a box cut at the right"] \
-        + counts["slides with a box cut at the bottom"]
+        + counts["slides with a box cut at the bottom"] + counts["slides measured before their build-ups showed"]
     return 1 if bad else 0
 
 
