@@ -83,8 +83,11 @@ def unrolled_stepper(vocab, embedding, params: dict, labels=None,
             except ValueError as error:
                 print(error)
                 return
+            moved = slider.value > len(trace["tokens"]) - 1
             slider.max = len(trace["tokens"]) - 1
-            fig = unrolled_figure(trace, min(slider.value, slider.max), labels)
+            if moved:  # a shorter sentence pulled the slider back, and its callback has drawn: draw once
+                return
+            fig = unrolled_figure(trace, slider.value, labels)
             display(fig)
             plt.close(fig)
 

@@ -58,8 +58,11 @@ def tagging_explorer(models: dict, vocab, sentences):
                 print(error)
                 return
             tokens, probabilities = cache[box.value]
+            moved = slider.value > len(tokens)
             slider.max = len(tokens)
-            fig = tagging.reading_figure(tokens, probabilities, min(slider.value, slider.max) - 1)
+            if moved:  # a shorter sentence pulled the slider back, and its callback has drawn: draw once
+                return
+            fig = tagging.reading_figure(tokens, probabilities, slider.value - 1)
             display(fig)
             plt.close(fig)
 

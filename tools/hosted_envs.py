@@ -11,7 +11,8 @@ has (the packages a lesson touches and their dependencies, pinned by a committed
    ``COURSE_PACKAGE`` and told it is on Kaggle (``KAGGLE_KERNEL_RUN_TYPE``), as a student's first cell would;
 3. ``pip list`` before and after must differ by the course package alone;
 4. every solution notebook (or the subset named) runs under nbval in the fast profile from a copy in
-   a temporary folder outside the repository, with the network blocked (tests/netguard).
+   a temporary folder outside the repository, with the network blocked (tests/netguard), and so does
+   ``tests/test_explorers_both_ipywidgets.py``: every explorer moved, on that runtime's ipywidgets.
 
     python -m tools.hosted_envs run colab [--lessons 00,03]   # one environment (CI runs all three)
     python -m tools.hosted_envs refresh                       # rewrite the three constraint files (make constraints)
@@ -50,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "tools" / "constraints"
 WORK = ROOT / "build" / "hosted"
 NETGUARD = ROOT / "tests" / "netguard"
+EXPLORER_TEST = ROOT / "tests" / "test_explorers_both_ipywidgets.py"   # self-contained: runs beside the lessons
 TEST_TOOLS = ("pytest", "nbval", "pytest-xdist")
 # Packages a lesson's kernel touches; each runtime is filled with these (at its own versions) first.
 LESSON_PACKAGES = ("numpy", "keras", "matplotlib", "ipywidgets", "music21", "psutil", "ipykernel")
@@ -69,8 +71,11 @@ class Environment:
 ENVIRONMENTS = {
     "colab": Environment("colab", "3.13", ("tensorflow", *LESSON_PACKAGES, "notebook"),
                          note="Google Colab's runtime (its freeze of the date in colab.txt)"),
-    "kaggle": Environment("kaggle", "3.12", ("tensorflow", *LESSON_PACKAGES, "notebook", "jupyterlab"),
-                          note="Kaggle's notebook image (Colab's runtime of that date + Kaggle's pins)"),
+    # Kaggle's front end is left out (with its pins, jupyter-lsp 1.5.1 and nbconvert 6.4.5, pip finds no
+    # JupyterLab or notebook it can install from wheels): the lessons run in the kernel, whose packages
+    # (ipywidgets 8.1.5, ipykernel, TensorFlow ...) are all here.
+    "kaggle": Environment("kaggle", "3.12", ("tensorflow", *LESSON_PACKAGES),
+                          note="Kaggle's notebook image (Colab's runtime of that date + Kaggle's pins), kernel side"),
     "oldest": Environment("oldest", "3.10", ("tensorflow-cpu", *LESSON_PACKAGES),
                           note="the lowest versions pyproject.toml declares, on the oldest supported Python"),
 }
@@ -286,13 +291,15 @@ def run(name: str, lessons: str | None = None, log=print) -> dict:
         folder = Path(tmp)
         for path in chosen:
             shutil.copy(path, folder / path.name)
+        shutil.copy(EXPLORER_TEST, folder / EXPLORER_TEST.name)      # every explorer moved, on this ipywidgets
         guard_log = folder / "network-attempts.log"
         test_env = {**cell_env, "COURSE_PROFILE": "fast", "PYTHONPATH": str(NETGUARD),
-                    "COURSE_NETGUARD_LOG": str(guard_log), "MPLBACKEND": "Agg"}
+                    "COURSE_NETGUARD_LOG": str(guard_log), "MPLBACKEND": "Agg",
+                    "COURSE_EXPECT_IPYWIDGETS": before["ipywidgets"]}
         log(f"[{name}] running {len(chosen)} solution notebooks under nbval from {folder}")
         done = subprocess.run([python, "-m", "pytest", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
                                "--nbval-cell-timeout=300", "-n", "2", "--dist", "loadfile", "-q",
-                               *[p.name for p in chosen]],
+                               EXPLORER_TEST.name, *[p.name for p in chosen]],
                               cwd=folder, env=test_env, capture_output=True, text=True, timeout=3600)
         summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
         record["lessons"] = [p.name for p in chosen]
