@@ -449,3 +449,17 @@ def test_lecture_time_estimate_counts_slides_and_exercises():
     assert slides.slide_count(nb) == 4 and slides.exercise_count(nb) == 1
     assert slides.estimate_minutes(nb) == 10          # 4 x 2 + 1 x 3 = 11 -> 10
     assert slides.deck_title(nb) == "99 · Title"
+
+
+@pytest.mark.parametrize("notebook", sorted(slides.SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_exercise_shows_its_question_before_its_answer(notebook):
+    """An exercise's answer (the solution cell) is a later build-up or slide, never shown with its question."""
+    nb = nbformat.read(notebook, as_version=4)
+    found = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and nbtool.BEGIN in cell.source:
+            found += 1
+            kind = slide_type(cell)
+            assert kind in {"fragment", "subslide", "slide"}, \
+                f"{notebook.name} cell {index}: the answer of an exercise is slide type {kind!r}, shown with its question"
+    assert found >= 2
