@@ -177,8 +177,30 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
         problems = [line for fit in fits for line in fit.problems()]
         assert problems == [], f"{deck.name}: {len(problems)} slide problems at 1280x720:\n" + "\n".join(problems)
         assert log.problems == [], f"{deck.name}: " + "; ".join(log.problems)
+        fonts = page.evaluate(FONTS_JS)
+        assert fonts["loaded"] == {"Noto Sans": True, "Noto Sans Mono": True, "Noto Emoji": True}, \
+            f"{deck.name}: the deck's own fonts did not load: {fonts}"
+        assert fonts["errors"] == [], f"{deck.name}: font files failed: {fonts['errors']}"
     finally:
         page.close()
+
+
+# Each of the deck's own fonts loads from _static for the characters slides use (✅ ❌ from Noto Emoji).
+FONTS_JS = """
+async () => {
+  await document.fonts.ready;
+  const loaded = {};
+  for (const [family, text] of [["Noto Sans", "Ab é"], ["Noto Sans Mono", "x = 1"], ["Noto Emoji", "\u2705\u274c"]]) {
+    const faces = await document.fonts.load(`16px "${family}"`, text);
+    loaded[family] = faces.length > 0 && faces.every(f => f.status === "loaded");
+  }
+  // (MathJax's own faces try local() fonts first and error by design; its web fonts are the -w faces)
+  const ours = ["Noto Sans", "Noto Sans Mono", "Noto Emoji"];
+  const errors = Array.from(document.fonts).filter(f => f.status === "error" && ours.includes(f.family.replace(/"/g, "")))
+    .map(f => f.family);
+  return {loaded, errors};
+}
+"""
 
 
 # ---- the fit checker can fail ----------------------------------------------------------------

@@ -79,7 +79,24 @@ ASSETS = [
     ("mathjax/jax/element", "mathjax/jax/element"),
     ("mathjax/localization/en", "mathjax/localization/en"),
     ("mathjax/fonts/HTML-CSS/TeX/woff", "mathjax/fonts/HTML-CSS/TeX/woff"),
+    # The decks carry their fonts, so a slide looks (and fits) the same on every laptop: Noto Sans for
+    # text, Noto Sans Mono for code, Noto Emoji for the symbols outputs print (✅, ❌), each under the
+    # SIL Open Font License. Fontsource's stylesheets with the woff2 files of the weights used.
+    ("@fontsource/noto-sans/400.css", "fonts/noto-sans/400.css"),
+    ("@fontsource/noto-sans/400-italic.css", "fonts/noto-sans/400-italic.css"),
+    ("@fontsource/noto-sans/700.css", "fonts/noto-sans/700.css"),
+    ("@fontsource/noto-sans/700-italic.css", "fonts/noto-sans/700-italic.css"),
+    ("@fontsource/noto-sans/LICENSE", "fonts/noto-sans/LICENSE"),
+    ("@fontsource/noto-sans/files", "fonts/noto-sans/files", ("*-400-normal.woff2", "*-400-italic.woff2",
+                                                              "*-700-normal.woff2", "*-700-italic.woff2")),
+    ("@fontsource/noto-sans-mono/400.css", "fonts/noto-sans-mono/400.css"),
+    ("@fontsource/noto-sans-mono/LICENSE", "fonts/noto-sans-mono/LICENSE"),
+    ("@fontsource/noto-sans-mono/files", "fonts/noto-sans-mono/files", ("*-400-normal.woff2",)),
+    ("@fontsource/noto-emoji/400.css", "fonts/noto-emoji/400.css"),
+    ("@fontsource/noto-emoji/LICENSE", "fonts/noto-emoji/LICENSE"),
+    ("@fontsource/noto-emoji/files", "fonts/noto-emoji/files", ("*-400-normal.woff2",)),
 ]
+FONT_STYLESHEETS = [dst for src, dst, *_ in ASSETS if dst.startswith("fonts/") and dst.endswith(".css")]
 
 # Relative URLs written into every deck (the decks sit beside _static/).
 URLS = {
@@ -116,7 +133,7 @@ def assets_installed() -> bool:
     stamp = NODE_MODULES / ".package-lock.json"     # npm writes it on every install
     lock = SLIDES / "package-lock.json"
     return stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime and \
-        all((NODE_MODULES / src).exists() for src, _ in ASSETS)
+        all((NODE_MODULES / src).exists() for src, *_ in ASSETS)
 
 
 def install_assets(optional: bool = False) -> int:
@@ -148,7 +165,7 @@ def ensure_node_modules() -> Path:
     if done.returncode != 0:
         raise SlidesError(f"`npm ci` in {SLIDES} failed (exit {done.returncode}): it needs the npm registry "
                           "once (is the network up?); after that the decks build offline")
-    missing = [src for src, _ in ASSETS if not (NODE_MODULES / src).exists()]
+    missing = [src for src, *_ in ASSETS if not (NODE_MODULES / src).exists()]
     if missing:
         raise SlidesError(f"npm installed the packages but these files are missing: {missing}")
     stamp.touch()
@@ -165,10 +182,15 @@ def copy_assets(out: Path) -> Path:
         return static
     if static.exists():
         shutil.rmtree(static)
-    for src, dst in ASSETS:
+    for src, dst, *only in ASSETS:
         source, target = modules / src, static / dst
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
+        if only:                                   # a folder, but only the files matching these patterns
+            target.mkdir(parents=True, exist_ok=True)
+            for pattern in only[0]:
+                for file in source.glob(pattern):
+                    shutil.copy2(file, target / file.name)
+        elif source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
         else:
             shutil.copy2(source, target)
