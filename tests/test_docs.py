@@ -178,3 +178,27 @@ def test_arriving_folders_are_checked_once_present(folder):
     for token in repository_paths(guide_text()):
         if token.startswith(folder):
             assert path_problem(token) is None, path_problem(token)
+
+
+def test_timing_table_and_term_plan_are_generated_from_the_decks():
+    from tools import lecture_plan
+
+    text = guide_text()
+    tables = lecture_plan.generated()
+    for kind in ("timing", "term"):
+        assert lecture_plan.in_guide(text, kind) == tables[kind], \
+            f"docs/instructors.md: the {kind} table is out of date (python -m tools.lecture_plan --write)"
+    records = lecture_plan.lessons()
+    lectures = lecture_plan.term(records)
+    assert [r["number"] for lecture in lectures for r in lecture] == [r["number"] for r in records]
+    assert all(sum(r["minutes"] for r in lecture) <= lecture_plan.LECTURE_MINUTES or len(lecture) == 1
+               for lecture in lectures)
+    assert len(records) == 11 and records[-1]["number"] == "10"
+
+
+def test_term_plan_groups_in_order_and_never_overfills():
+    from tools import lecture_plan
+
+    records = [{"number": f"{i:02d}", "minutes": m} for i, m in enumerate([40, 40, 20, 95, 30])]
+    assert [[r["number"] for r in lecture] for lecture in lecture_plan.term(records)] == \
+        [["00", "01"], ["02"], ["03"], ["04"]]
