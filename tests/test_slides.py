@@ -177,6 +177,9 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
         problems = [line for fit in fits for line in fit.problems()]
         assert problems == [], f"{deck.name}: {len(problems)} slide problems at 1280x720:\n" + "\n".join(problems)
         assert log.problems == [], f"{deck.name}: " + "; ".join(log.problems)
+        violations = deck_fit.accessibility(page, fits)
+        assert violations == [], f"{deck.name}: {len(violations)} WCAG 2.1 AA violations (axe-core):\n" + \
+            "\n".join(violations[:20])
         fonts = page.evaluate(FONTS_JS)
         assert fonts["loaded"] == {"Noto Sans": True, "Noto Sans Mono": True, "Noto Emoji": True}, \
             f"{deck.name}: the deck's own fonts did not load: {fonts}"
@@ -300,6 +303,33 @@ def test_fit_checker_sees_what_build_ups_show(tmp_path, static_server, browser):
     assert table.bottom > 200, f"the table shown as a build-up runs past the bottom: {table}"
     assert figure.cut_figures and any("figure 1 is cut by" in line for line in figure.problems())
     assert (tmp_path / "shots" / "98_buildups-03.png").stat().st_size > 1000
+
+
+def test_accessibility_check_flags_low_contrast(tmp_path, static_server, browser):
+    """The deck test's axe-core pass fails on a real instance: faint text, and code the old colours drew."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    faint = nbformat.v4.new_output("display_data", data={"text/html": "<p style='color: #bbbbbb'>faint note</p>"})
+    cells = [_slide(md("# Contrast\n\nReadable.")),
+             _slide(md("## A faint output")), _slide(code("note()", outputs=[faint]), "-"),
+             _slide(md("## Fine code")), _slide(code("x = 1  # a comment, 2.5e-3", outputs=[]), "-")]
+    source = tmp_path / "97_contrast.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"title": "Contrast"}), source)
+    try:
+        [deck] = slides.build([source], tmp_path / "slides")
+    except slides.SlidesError as error:
+        unavailable(str(error))
+    page = browser.new_page(viewport=deck_fit.VIEWPORT)
+    try:
+        deck_fit.open_deck(page, f"{static_server(tmp_path / 'slides')}/{deck.name}")
+        fits = deck_fit.measure_page(page, "97_contrast")
+        found = deck_fit.accessibility(page, fits)
+        # JupyterLab's own comment colour (#408080 on #f5f5f5, 4.17:1) put back: axe must see it too
+        page.add_style_tag(content=":root { --jp-mirror-editor-comment-color: #408080; }")
+        old_colours = deck_fit.accessibility(page, fits[2:3])
+    finally:
+        page.close()
+    assert len(found) == 1 and "slide 2" in found[0] and "color-contrast" in found[0], found
+    assert len(old_colours) == 1 and "color-contrast" in old_colours[0] and "#408080" in old_colours[0], old_colours
 
 
 # ---- linear navigation -----------------------------------------------------------------------

@@ -239,6 +239,34 @@ async ([h, v]) => {
 """
 
 
+# axe-core (pinned in slides/package-lock.json) on one slide with its build-ups shown, and on the deck's
+# chrome (slide number, arrows): WCAG 2.1 A and AA rules; one record per violated rule.
+AXE_JS = r"""
+async ([h, v]) => {
+""" + SHOW_ALL_JS + r"""
+  await showAll(h, v);
+  const result = await axe.run(
+    {include: [[".reveal .slides section.present"], [".reveal .slide-number"], [".reveal .controls"]]},
+    {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]});
+  return result.violations.map(v => ({rule: v.id, nodes: v.nodes.map(n => n.failureSummary.split("\n").slice(-1)[0].trim()
+                                        .slice(0, 160) + " at " + n.html.slice(0, 60))}));
+}
+"""
+AXE_SCRIPT = ROOT / "slides" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility(page, fits: list[SlideFit]) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations on every slide of the open deck, one line per violating node."""
+    if not AXE_SCRIPT.exists():
+        raise FileNotFoundError(f"{AXE_SCRIPT} is missing: run `make slides-assets` (npm ci in slides/)")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    found = []
+    for fit in fits:
+        for violation in page.evaluate(AXE_JS, [fit.h, fit.v]):
+            found += [f"{fit.where}: {violation['rule']}: {node}" for node in violation["nodes"]]
+    return found
+
+
 def screenshots(page, fits: list[SlideFit], folder: Path) -> None:
     """Save ``folder/<deck>-<NN>.png`` for each slide (all fragments shown), NN = its 1-based index."""
     folder.mkdir(parents=True, exist_ok=True)
