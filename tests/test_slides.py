@@ -10,6 +10,7 @@ visit every slide, subslide and fragment in order. A screenshot of each first sl
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import html.parser
 import re
@@ -235,9 +236,11 @@ def _bad_notebook():
     return nbformat.v4.new_notebook(cells=cells, metadata={"title": "A tiny deck"})
 
 
-def test_fit_checker_flags_a_long_slide(tmp_path, static_server, browser):
-    source = tmp_path / "99_tiny.ipynb"
-    nbformat.write(_bad_notebook(), source)
+@contextlib.contextmanager
+def _tiny_deck(nb, name, tmp_path, static_server, browser):
+    """Build a one-off deck from ``nb``, open it at the reference size; yields (page, measured slides)."""
+    source = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, source)
     out = tmp_path / "slides"
     try:
         [deck] = slides.build([source], out)
@@ -246,9 +249,14 @@ def test_fit_checker_flags_a_long_slide(tmp_path, static_server, browser):
     page = browser.new_page(viewport=deck_fit.VIEWPORT)
     try:
         deck_fit.open_deck(page, f"{static_server(out)}/{deck.name}")
-        fits = deck_fit.measure_page(page, "99_tiny")
+        yield page, deck_fit.measure_page(page, name)
     finally:
         page.close()
+
+
+def test_fit_checker_flags_a_long_slide(tmp_path, static_server, browser):
+    with _tiny_deck(_bad_notebook(), "99_tiny", tmp_path, static_server, browser) as (_, fits):
+        pass
     assert [fit.problems() for fit in fits][0] == [], "the short title slide fits"
     long_slide, figure_slide, box_slide = fits[1], fits[2], fits[3]
     assert long_slide.bottom > 200 and "past the bottom edge" in long_slide.problems()[0]
@@ -283,20 +291,8 @@ def _build_up_notebook():
 
 
 def test_fit_checker_sees_what_build_ups_show(tmp_path, static_server, browser):
-    source = tmp_path / "98_buildups.ipynb"
-    nbformat.write(_build_up_notebook(), source)
-    out = tmp_path / "slides"
-    try:
-        [deck] = slides.build([source], out)
-    except slides.SlidesError as error:
-        unavailable(str(error))
-    page = browser.new_page(viewport=deck_fit.VIEWPORT)
-    try:
-        deck_fit.open_deck(page, f"{static_server(out)}/{deck.name}")
-        fits = deck_fit.measure_page(page, "98_buildups")
+    with _tiny_deck(_build_up_notebook(), "98_buildups", tmp_path, static_server, browser) as (page, fits):
         deck_fit.screenshots(page, fits[2:3], tmp_path / "shots")       # the screenshot path settles too
-    finally:
-        page.close()
     assert fits[0].problems() == [] and all(f.settled for f in fits)
     text, table, figure = fits[1], fits[2], fits[3]
     assert text.bottom > 300 and "past the bottom edge" in text.problems()[0]
@@ -312,22 +308,12 @@ def test_accessibility_check_flags_low_contrast(tmp_path, static_server, browser
     cells = [_slide(md("# Contrast\n\nReadable.")),
              _slide(md("## A faint output")), _slide(code("note()", outputs=[faint]), "-"),
              _slide(md("## Fine code")), _slide(code("x = 1  # a comment, 2.5e-3", outputs=[]), "-")]
-    source = tmp_path / "97_contrast.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"title": "Contrast"}), source)
-    try:
-        [deck] = slides.build([source], tmp_path / "slides")
-    except slides.SlidesError as error:
-        unavailable(str(error))
-    page = browser.new_page(viewport=deck_fit.VIEWPORT)
-    try:
-        deck_fit.open_deck(page, f"{static_server(tmp_path / 'slides')}/{deck.name}")
-        fits = deck_fit.measure_page(page, "97_contrast")
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"title": "Contrast"})
+    with _tiny_deck(nb, "97_contrast", tmp_path, static_server, browser) as (page, fits):
         found = deck_fit.accessibility(page, fits)
         # JupyterLab's own comment colour (#408080 on #f5f5f5, 4.17:1) put back: axe must see it too
         page.add_style_tag(content=":root { --jp-mirror-editor-comment-color: #408080; }")
         old_colours = deck_fit.accessibility(page, fits[2:3])
-    finally:
-        page.close()
     assert len(found) == 1 and "slide 2" in found[0] and "color-contrast" in found[0], found
     assert len(old_colours) == 1 and "color-contrast" in old_colours[0] and "#408080" in old_colours[0], old_colours
 
