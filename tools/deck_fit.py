@@ -72,11 +72,6 @@ async (tolerance) => {
   const config = Reveal.getConfig();
   const W = config.width, H = config.height;
 """ + SHOW_ALL_JS + r"""
-  const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
-  const mathIdle = () => new Promise(resolve => {
-    if (window.MathJax && MathJax.Hub && MathJax.Hub.Queue) { MathJax.Hub.Queue(() => resolve()); }
-    else { resolve(); }
-  });
   const box = (el) => el.getBoundingClientRect();
   const clipping = (style) => ["hidden", "auto", "scroll", "clip"];
 
@@ -170,9 +165,7 @@ async (tolerance) => {
   const slides = Reveal.getSlides();
   for (let i = 0; i < slides.length; i++) {
     const idx = Reveal.getIndices(slides[i]);
-    const settled = await showAll(idx.h, idx.v || 0);
-    await mathIdle();
-    await frame();
+    const settled = await showAll(idx.h, idx.v || 0);     // waits for MathJax and a frame too
     const slide = Reveal.getCurrentSlide();
     const record = measure(slide);
     record.settled = settled;

@@ -96,7 +96,6 @@ ASSETS = [
     ("@fontsource/noto-emoji/LICENSE", "fonts/noto-emoji/LICENSE"),
     ("@fontsource/noto-emoji/files", "fonts/noto-emoji/files", ("*-400-normal.woff2",)),
 ]
-FONT_STYLESHEETS = [dst for src, dst, *_ in ASSETS if dst.startswith("fonts/") and dst.endswith(".css")]
 
 # Relative URLs written into every deck (the decks sit beside _static/).
 URLS = {
