@@ -31,7 +31,8 @@ import numpy as np
 from ._safety import (DEFAULT_TIME_LIMIT, CandidateError, Mismatch, TimeLimit, describe_error, plain,
                       run_candidate as run, run_with_time_limit, show, string_difference, student_frame)
 
-__all__ = ["Mismatch", "Exercise", "register", "ids", "get", "check", "use", "evaluate", "run",
+__all__ = ["Mismatch", "Exercise", "register", "register_probe", "probe", "ids", "get", "check", "use",
+           "evaluate", "run",
            "expect_close", "expect_shape", "expect_equal", "expect_raises", "expect_dtype", "show"]
 
 
@@ -43,25 +44,45 @@ class Exercise:
     reference: Any
     time_limit: float = DEFAULT_TIME_LIMIT
     imports: tuple = ()
+    implements: tuple = ()  # dotted names of public helpers that do this exercise's work (grading refuses them)
 
 
 _REGISTRY: dict[str, Exercise] = {}
+_PROBES: dict[str, Callable] = {}
 _loaded = False
 
 
 def register(exercise_id: str, title: str, reference: Any, *, time_limit: float = DEFAULT_TIME_LIMIT,
-             imports: tuple = ()):
+             imports: tuple = (), implements: tuple = ()):
     """Decorator for a checker: ``@register("01.1", "One-hot encoding", one_hot_reference)``.
 
     ``time_limit`` (seconds) bounds the whole check, the candidate's calls included;
-    ``imports`` (module names, e.g. ``("keras",)``) are imported before the clock starts.
+    ``imports`` (module names, e.g. ``("keras",)``) are imported before the clock starts;
+    ``implements`` names the public helpers that do the exercise's work besides ``reference``
+    (``"helpers.numpy_rnn.rnn_backward"``): a graded answer may not call them (``tools/scoring.py``).
     """
     def decorator(checker):
         if exercise_id in _REGISTRY and _REGISTRY[exercise_id].checker is not checker:
             raise ValueError(f"exercise {exercise_id!r} is registered twice")
-        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, reference, time_limit, tuple(imports))
+        _REGISTRY[exercise_id] = Exercise(exercise_id, title, checker, reference, time_limit, tuple(imports),
+                                          tuple(implements))
         return checker
     return decorator
+
+
+def register_probe(exercise_id: str, function: Callable) -> None:
+    """``function(candidate, *plain_args) -> plain data``: the part of a checker that must run the
+    candidate where it lives (a class handed to keras, say); see :func:`probe`."""
+    _PROBES[exercise_id] = function
+
+
+def probe(exercise_id: str, candidate, *args):
+    """Run ``exercise_id``'s probe on ``candidate``: here, or, for a candidate that lives in the grading
+    worker (``tools/scoring.py``), in that worker, which sends back the probe's plain-data result."""
+    remote = getattr(type(candidate), "remote_probe", None)
+    if remote is not None:
+        return remote(candidate, exercise_id, args)
+    return _PROBES[exercise_id](candidate, *args)
 
 
 def _load_all() -> None:
@@ -88,12 +109,13 @@ def get(exercise_id: str) -> Exercise:
     return _REGISTRY[exercise_id]
 
 
-def evaluate(exercise_id: str, candidate) -> tuple[bool, str]:
+def evaluate(exercise_id: str, candidate, *, timed: bool = True) -> tuple[bool, str]:
     """Run the checker; return ``(passed, message)`` without printing. Used by ``check``/``use`` and tests.
 
     Never raises for anything the candidate does: a crash (``SystemExit`` and other
     ``BaseException``s too), an endless loop (stopped after the exercise's time limit) or an
-    input changed in place each become the message.
+    input changed in place each become the message. ``timed=False``: no time limit here (the grader,
+    ``tools/scoring.py``, times the worker that runs the candidate instead).
     """
     exercise = get(exercise_id)
     if candidate is None:
@@ -101,7 +123,10 @@ def evaluate(exercise_id: str, candidate) -> tuple[bool, str]:
     for module in exercise.imports:
         importlib.import_module(module)
     try:
-        run_with_time_limit(lambda: exercise.checker(candidate), exercise.time_limit)
+        if timed:
+            run_with_time_limit(lambda: exercise.checker(candidate), exercise.time_limit)
+        else:
+            exercise.checker(candidate)
     except TimeLimit:
         return False, (f"your code did not finish within the time limit of {exercise.time_limit:g} seconds, "
                        "so the check was stopped: is there a loop that never ends (a `while` whose "

@@ -6,12 +6,14 @@ Not a lesson module (the registry only imports ``lesson*``); the checkers import
 from __future__ import annotations
 
 import copy
+import os
 import traceback
 from typing import Any
 
 import numpy as np
 
 from . import Mismatch
+from ._safety import _TRUSTED_FILES
 
 
 def plain(value) -> str:
@@ -46,7 +48,8 @@ def _same(before, after) -> bool:
 
 def _student_line(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
-    mine = [f for f in frames if "helpers" not in f.filename.replace("\\", "/").split("/")]
+    mine = [f for f in frames if "helpers" not in f.filename.replace("\\", "/").split("/")
+            and os.path.abspath(f.filename) not in _TRUSTED_FILES]
     if not mine:
         return ""
     return f" (line {mine[-1].lineno}: `{(mine[-1].line or '').strip()}`)"

@@ -147,10 +147,20 @@ _LIBRARY_DIRS = tuple({os.path.abspath(p) for p in (sysconfig.get_paths().get("s
                                                     sysconfig.get_paths().get("platlib")) if p})
 
 
+_TRUSTED_FILES: set[str] = set()
+
+
+def trust_file(filename: str) -> None:
+    """Count ``filename`` as library code, not the student's (the grader's stand-in for a student function)."""
+    _TRUSTED_FILES.add(os.path.abspath(filename))
+
+
 def _is_library(filename: str) -> bool:
     if filename.startswith("<frozen") or filename.startswith("<__array_function__"):
         return True
     path = os.path.abspath(filename)
+    if path in _TRUSTED_FILES:
+        return True
     parts = path.replace("\\", "/").split("/")
     if "site-packages" in parts or "dist-packages" in parts:
         return True

@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from . import draws
 from . import Mismatch, expect_dtype, expect_equal, name_mistake, register, run, show
 
 
@@ -55,7 +56,7 @@ def pad_left_reference(ids, length, pad=0):
 
 
 def _pad_cases():
-    rng = np.random.default_rng(0)
+    rng = draws.rng(0)
     return [
         (np.array([5, 6, 7]), 5, 0),
         (np.array([1, 2, 3, 4, 5, 6]), 4, 0),          # too long: keep the last 4

@@ -2,11 +2,12 @@
 import numpy as np
 
 from .. import text
+from . import draws
 from . import Mismatch, expect_close, expect_dtype, expect_equal, expect_shape, name_mistake, register, run
 
 
 def _one_hot_cases():
-    rng = np.random.default_rng(1)
+    rng = draws.rng(1)
     return [
         (np.array([[0, 2], [3, 1]]), 4),
         (np.array([4, 0, 2]), 5),
@@ -42,7 +43,7 @@ def check_one_hot(candidate):
 
 
 def _window_cases():
-    rng = np.random.default_rng(2)
+    rng = draws.rng(2)
     return [
         (np.array([10, 11, 12, 13, 14]), 2),
         (np.array([3, 1, 4, 1, 5, 9, 2]), 3),
@@ -82,7 +83,7 @@ def check_fixed_windows(candidate):
 
 
 def _feature_cases():
-    rng = np.random.default_rng(3)
+    rng = draws.rng(3)
     return [
         (np.array([[1, 2], [2, 1], [0, 3]]), 4),
         (rng.integers(0, 4, size=(4, 3)), 7),            # vocabulary larger than the largest id present

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import text
+from . import draws
 from . import Mismatch, expect_close, expect_dtype, expect_shape, name_mistake, register, run
 
 
@@ -12,7 +13,7 @@ def _describe(sequences) -> str:
 
 
 def _bow_cases():
-    rng = np.random.default_rng(4)
+    rng = draws.rng(4)
     return [
         (np.array([[0, 0, 2, 3, 2], [0, 4, 4, 4, 1]]), 5),
         ([np.array([3, 1, 3]), np.array([], dtype=np.int64), np.array([0, 2])], 4),   # ragged, one empty
@@ -68,7 +69,7 @@ def _bigrams(seqs, vocab_size, pairs):
 
 
 def _bigram_cases():
-    rng = np.random.default_rng(5)
+    rng = draws.rng(5)
     return [
         ([np.array([1, 2, 3, 1, 2]), np.array([3, 2])], 4),
         ([np.array([0, 0, 1, 2]), np.array([2]), np.array([], dtype=np.int64)], 3),  # padding, 1 word, empty

@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_rnn import rnn_forward, rnn_step
-from . import Mismatch, expect_close, expect_dtype, expect_shape, register, run
+from . import draws
+from . import Mismatch, expect_close, expect_dtype, expect_shape, probe, register, register_probe, run
 
 
 def _step_case(seed: int = 3, batch: int = 4, n_in: int = 3, n_hidden: int = 5, dtype=np.float64):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     # sizes all different, so a wrong product fails loudly or shows
     x_t = rng.normal(size=(batch, n_in))
     h_prev = rng.normal(size=(batch, n_hidden)) * 0.5
@@ -58,7 +59,7 @@ def check_rnn_step(candidate):
 
 
 def _forward_case(seed: int = 4, batch: int = 2, time: int = 6, n_in: int = 3, n_hidden: int = 5, dtype=np.float64):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     params = {"W_xh": rng.normal(size=(n_in, n_hidden)) * 0.7, "W_hh": rng.normal(size=(n_hidden, n_hidden)) * 0.5,
               "b_h": rng.normal(size=n_hidden) * 0.3}
     x = rng.normal(size=(batch, time, n_in))
@@ -75,7 +76,7 @@ def forward_reference(x, params, h0):
     return rnn_forward(x, params, h0)[0]
 
 
-@register("03.2", "The forward loop over time", forward_reference)
+@register("03.2", "The forward loop over time", forward_reference, implements=('helpers.numpy_rnn.rnn_forward',))
 def check_forward(candidate):
     for sizes in FORWARD_CASES:
         x, params, h0 = _forward_case(**sizes)
@@ -114,53 +115,90 @@ def fixed_cell(units: int):
     return MinimalRNNCell(units)
 
 
-@register("03.3", "Fix the popular RNN cell", fixed_cell, time_limit=30, imports=("keras",))
+def probe_cell(candidate, units: int, weights: list, x: np.ndarray, other: np.ndarray) -> dict:
+    """Exercise 03.3's probe: what the candidate cell does inside ``keras.layers.RNN``, as plain data.
+
+    Runs wherever the student's class lives (the notebook's kernel, or the grading worker, see
+    ``tools/scoring.py``): builds ``keras.layers.RNN(candidate(units))``, gives it ``weights`` (W_xh,
+    W_hh, b_h) and runs it on ``x`` and ``other``. Returns ``{"problem": (kind, text)}`` when the
+    cell cannot be run, else the facts :func:`check_fixed_cell` judges.
+    """
+    import keras
+
+    if not callable(candidate):
+        return {"problem": ("mismatch", f"expected a cell class (a keras.layers.Layer subclass), got "
+                                        f"{type(candidate).__name__}")}
+    cell = candidate(units)
+    if not isinstance(cell, keras.layers.Layer):
+        return {"problem": ("mismatch", f"expected a subclass of keras.layers.Layer, got {type(cell).__name__}")}
+    state_size = getattr(cell, "state_size", None)
+    facts = {"state_size": state_size if isinstance(state_size, (int, type(None))) else repr(state_size)}
+    if state_size != units:
+        return facts
+    layer = keras.layers.RNN(cell, return_sequences=True)
+    n_in = x.shape[-1]
+    try:
+        layer.build((None, None, n_in))
+        names = {w.name.split("/")[-1].split(":")[0]: w for w in cell.weights}
+        facts["weight_names"] = sorted(names)
+        facts["weight_shapes"] = {n: [int(d) for d in names[n].shape] for n in ("W_xh", "W_hh", "b_h") if n in names}
+        if any(n not in names for n in ("W_xh", "W_hh", "b_h")) or any(
+                tuple(facts["weight_shapes"][n]) != np.shape(w) for n, w in zip(("W_xh", "W_hh", "b_h"), weights)):
+            return facts
+        for name, value in zip(("W_xh", "W_hh", "b_h"), weights):
+            names[name].assign(value)
+        facts["got"] = np.asarray(layer(x))
+    except NotImplementedError as error:
+        return {"problem": ("not attempted", str(error))}
+    except Exception as error:
+        if "NotImplementedError" in type(error).__name__ or "write your code here" in str(error):
+            return {"problem": ("not attempted", str(error))}
+        message = str(error).split("\n")[0][:160]
+        return {"problem": ("mismatch", f"the cell fails inside keras.layers.RNN ({type(error).__name__}: {message}). "
+                                        "Is `*` used where a matrix product (ops.matmul or @) is needed, or is the "
+                                        "new state not returned as (output, [h])?")}
+    facts["stored"] = _stored_state(cell, keras)
+    if not facts["stored"]:  # a cell that keeps its state cannot take another batch size: that is judged first
+        facts["again"] = np.asarray(layer(other))
+    return facts
+
+
+@register("03.3", "Fix the popular RNN cell", fixed_cell, time_limit=30, imports=("keras",),
+          implements=("helpers.cells.MinimalRNNCell",))
 def check_fixed_cell(candidate):
     import keras
 
     units, n_in = 4, 3
-    if not callable(candidate):
-        raise Mismatch(f"expected a cell class (a keras.layers.Layer subclass), got {type(candidate).__name__}")
-    cell = candidate(units)
-    if not isinstance(cell, keras.layers.Layer):
-        raise Mismatch(f"expected a subclass of keras.layers.Layer, got {type(cell).__name__}")
-    if getattr(cell, "state_size", None) != units:
-        raise Mismatch(f"state_size: expected {units} (the number of units), got {getattr(cell, 'state_size', None)!r}: "
-                       "keras.layers.RNN reads it to make the initial state")
-    keras.utils.set_random_seed(1)
+    draws.keras_seed(1)
     reference = keras.layers.SimpleRNN(units, return_sequences=True, bias_initializer="random_normal")
     reference.build((None, None, n_in))
-    layer = keras.layers.RNN(cell, return_sequences=True)
-    rng = np.random.default_rng(5)
+    rng = draws.rng(5)
     x = rng.normal(size=(3, 5, n_in)).astype("float32")
-    try:
-        layer.build((None, None, n_in))
-        names = {w.name.split("/")[-1].split(":")[0]: w for w in cell.weights}
-        missing = [n for n in ("W_xh", "W_hh", "b_h") if n not in names]
-        if missing:
-            raise Mismatch(f"weights: expected weights named W_xh, W_hh, b_h (add_weight(..., name=...)), "
-                           f"missing {missing}; found {sorted(names)}")
-        for name, value in zip(("W_xh", "W_hh", "b_h"), reference.get_weights()):
-            if tuple(names[name].shape) != value.shape:
-                raise Mismatch(f"weight {name}: expected shape {value.shape}, got {tuple(names[name].shape)}")
-            names[name].assign(value)
-        got = np.asarray(layer(x))
-    except (Mismatch, NotImplementedError):
-        raise
-    except Exception as error:
-        if "NotImplementedError" in type(error).__name__ or "write your code here" in str(error):
-            raise NotImplementedError(str(error)) from None
-        message = str(error).split("\n")[0][:160]
-        raise Mismatch(f"the cell fails inside keras.layers.RNN ({type(error).__name__}: {message}). "
-                       "Is `*` used where a matrix product (ops.matmul or @) is needed, or is the new state "
-                       "not returned as (output, [h])?") from None
+    other = rng.normal(size=(2, 7, n_in)).astype("float32")  # another batch size and length
+    facts = probe("03.3", candidate, units, [np.asarray(w) for w in reference.get_weights()], x, other)
+    if "problem" in facts:
+        kind, text = facts["problem"]
+        if kind == "not attempted":
+            raise NotImplementedError(text)
+        raise Mismatch(text)
+    if facts["state_size"] != units:
+        raise Mismatch(f"state_size: expected {units} (the number of units), got {facts['state_size']!r}: "
+                       "keras.layers.RNN reads it to make the initial state")
+    names = facts["weight_names"]
+    missing = [n for n in ("W_xh", "W_hh", "b_h") if n not in names]
+    if missing:
+        raise Mismatch(f"weights: expected weights named W_xh, W_hh, b_h (add_weight(..., name=...)), "
+                       f"missing {missing}; found {sorted(names)}")
+    for name, value in zip(("W_xh", "W_hh", "b_h"), reference.get_weights()):
+        if tuple(facts["weight_shapes"][name]) != value.shape:
+            raise Mismatch(f"weight {name}: expected shape {value.shape}, got {tuple(facts['weight_shapes'][name])}")
+    got = np.asarray(facts["got"])
     if got.dtype != np.float32:
         raise Mismatch(f"outputs: expected dtype float32 (the layer's dtype), got {got.dtype}")
-    stored = _stored_state(cell, keras)
-    if stored:
-        raise Mismatch(f"the cell keeps state on the layer (self.{stored}): that is the second bug of the popular cell. "
-                       "keras.layers.RNN hands the state in through `states`; read states[0] and return the new "
-                       "state instead of storing it")
+    if facts["stored"]:
+        raise Mismatch(f"the cell keeps state on the layer (self.{facts['stored']}): that is the second bug of the "
+                       "popular cell. keras.layers.RNN hands the state in through `states`; read states[0] and "
+                       "return the new state instead of storing it")
     want = np.asarray(reference(x))
     W_xh, W_hh, b_h = reference.get_weights()
     h0 = np.zeros((x.shape[0], units), dtype=np.float64)
@@ -179,10 +217,11 @@ def check_fixed_cell(candidate):
         raise Mismatch(f"outputs differ only slightly from SimpleRNN's (max abs difference {difference:.2g}): precision "
                        "was lost somewhere; keep every value in the layer's float32 (no cast to float16)")
     expect_close("outputs of keras.layers.RNN(your cell) vs SimpleRNN with the same weights", got, want, atol=1e-5)
-    other = rng.normal(size=(2, 7, n_in)).astype("float32")  # another batch size and length
-    again = np.asarray(layer(other))
     expect_close("outputs for a second batch of another size (2 sequences of 7 steps; the state must not leak "
-                 "between calls)", again, np.asarray(reference(other)), atol=1e-5)
+                 "between calls)", facts["again"], np.asarray(reference(other)), atol=1e-5)
+
+
+register_probe("03.3", probe_cell)
 
 
 def _stored_state(cell, keras) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_rnn import RNN_NAMES, PARAM_NAMES, init_params, rnn_backward, rnn_forward, softmax, step_backward
+from . import draws
 from . import Mismatch, expect_close, expect_dtype, expect_shape, register, run
 from ._safety import CandidateError, describe_error
 
@@ -11,7 +12,7 @@ STEP_KEYS = ("dW_xh", "dW_hh", "db_h", "dh_prev")
 
 
 def _step_case(seed: int = 7, batch: int = 4, n_in: int = 3, n_hidden: int = 5, dtype=np.float64):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     h_prev = np.tanh(rng.normal(size=(batch, n_hidden)))
     x_t = rng.normal(size=(batch, n_in))
     W_hh = rng.normal(size=(n_hidden, n_hidden)) * 0.5  # not symmetric: a wrong transpose shows
@@ -86,7 +87,7 @@ def check_step_backward(candidate):
 # ---- the whole loop ---------------------------------------------------------------------------
 
 def _loop_case(seed: int = 8, batch: int = 2, time: int = 6, n_in: int = 3, n_hidden: int = 5, n_out: int = 4):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     params = init_params(n_in, n_hidden, n_out, seed=seed)
     params["W_hh"] = params["W_hh"] * 1.2
     params["b_h"] = rng.normal(size=n_hidden) * 0.1
@@ -148,7 +149,8 @@ def _with_step_note(candidate, error: CandidateError) -> Mismatch:
     return Mismatch(message)
 
 
-@register("04.2", "Backpropagation through time: the loop", bptt_reference)
+@register("04.2", "Backpropagation through time: the loop", bptt_reference,
+          implements=("helpers.numpy_rnn.rnn_backward",))
 def check_bptt(candidate):
     for sizes in LOOP_CASES:
         case = _loop_case(**sizes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradients import clip_by_norm, step_jacobian
+from . import draws
 from . import Mismatch, expect_close, expect_shape, register
 from ._lesson_inputs import as_array, call, plain
 
@@ -21,14 +22,15 @@ _tanh_step_jacobian.__name__ = "step_jacobian"
 
 
 def _jacobian_cases():
-    rng = np.random.default_rng(5)
+    rng = draws.rng(5)
     yield rng.normal(size=(4, 4)), rng.normal(size=4) * 1.5
     yield rng.normal(size=(7, 7)), np.concatenate([[0.0, 5.0, -4.0], rng.normal(size=4)])   # zero and saturated
     yield rng.normal(size=(1, 1)), np.array([0.7])
     yield rng.normal(size=(3, 3)), rng.normal(size=3) * 0.3
 
 
-@register("05.1", "One step's Jacobian dh_t/dh_{t-1} = diag(tanh'(a_t)) W_hh", _tanh_step_jacobian)
+@register("05.1", "One step's Jacobian dh_t/dh_{t-1} = diag(tanh'(a_t)) W_hh", _tanh_step_jacobian,
+          implements=("helpers.gradients.step_jacobian",))
 def check_step_jacobian(candidate):
     for number, (W, a) in enumerate(_jacobian_cases()):
         units = len(a)
@@ -65,7 +67,7 @@ def check_step_jacobian(candidate):
 
 
 def _clip_cases():
-    rng = np.random.default_rng(52)
+    rng = draws.rng(52)
     yield np.array([3.0, -4.0, 12.0]), 5.0                 # norm 13 > 5: shrink to norm 5
     yield np.array([0.3, -0.4]), 1.0                       # norm 0.5 < 1: unchanged
     yield np.array([0.9, 1.2]), 3.0                        # 1 < norm 1.5 < 3: unchanged

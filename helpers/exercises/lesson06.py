@@ -6,12 +6,13 @@ import numpy as np
 
 from ..lstm import gru_step, lstm_step, sigmoid
 from ..tagging import masked_token_accuracy
+from . import draws
 from . import Mismatch, expect_close, expect_shape, register
 from ._lesson_inputs import as_array, call, plain
 
 
 def _lstm_case(seed=6, batch=3, features=5, units=4):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     return (rng.normal(size=(batch, features)), rng.normal(size=(batch, units)), rng.normal(size=(batch, units)) * 2,
             rng.normal(size=(features, 4 * units)), rng.normal(size=(units, 4 * units)), rng.normal(size=4 * units))
 
@@ -110,7 +111,7 @@ def _gru_variant(x, h, W, U, b, *, textbook=False, reset_before=False, order="zr
 
 
 def _gru_cases():
-    rng = np.random.default_rng(62)
+    rng = draws.rng(62)
     for batch, features, units in ((3, 5, 4), (1, 2, 1), (2, 3, 6), (4, 4, 3)):
         yield (rng.normal(size=(batch, features)), rng.normal(size=(batch, units)),
                rng.normal(size=(features, 3 * units)), rng.normal(size=(units, 3 * units)),
@@ -158,7 +159,7 @@ def check_gru_step(candidate):
 def _tagging_case(seed, batch, time, n_tags, *, holes=False):
     """Sentences of different lengths padded at the end (tag 0 and confident tag-0 predictions on the padding,
     as a trained tagger gives); real words use tag 0 too; ``holes`` also masks words inside sentences."""
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     lengths = rng.integers(1, time + 1, size=batch)
     lengths[0] = time                                          # one full sentence, one short one at least
     if batch > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..music import random_batch, unvectorize, vectorize
+from . import draws
 from . import Mismatch, register
 from ._lesson_inputs import call, expect_same_ints, plain, plain_list
 
@@ -126,7 +127,7 @@ def check_random_batch(candidate):
     n, batch, seq_len = 300, 64, 20
     ids = np.arange(n, dtype=np.int64)          # id == position, so a window shows where it came from
     where = f"random_batch(ids of length {n}, batch_size={batch}, seq_len={seq_len})"
-    x, y = _batch(candidate, ids, batch, seq_len, np.random.default_rng(0), where, first=True)
+    x, y = _batch(candidate, ids, batch, seq_len, draws.rng(0), where, first=True)
     if not np.all(np.diff(x, axis=1) == 1):
         raise Mismatch(f"{where}: x: each row must be one contiguous window of the text, ids[s : s + seq_len]")
     if np.array_equal(y, x):
@@ -147,11 +148,11 @@ def check_random_batch(candidate):
     if len(set(np.diff(starts).tolist())) == 1:
         raise Mismatch(f"{where}: the starts are evenly spaced: a batch must be a random sample of windows, "
                        "not consecutive chunks of the text")
-    again = _starts_of(_batch(candidate, ids, batch, seq_len, np.random.default_rng(0), where)[0])
+    again = _starts_of(_batch(candidate, ids, batch, seq_len, draws.rng(0), where)[0])
     if not np.array_equal(starts, again):
         raise Mismatch(f"{where}: not reproducible: the same seed gave a different batch; draw the starts with "
                        "the given rng (rng.integers), not np.random or random")
-    rng = np.random.default_rng(1)
+    rng = draws.rng(1)
     first = _starts_of(_batch(candidate, ids, batch, seq_len, rng, where)[0])
     second = _starts_of(_batch(candidate, ids, batch, seq_len, rng, where)[0])
     if np.array_equal(first, second):
@@ -175,7 +176,7 @@ def _check_independent_rows(candidate):
     n, batch, seq_len = 45, 4, 4
     ids = np.arange(n, dtype=np.int64)
     where = f"random_batch(ids of length {n}, batch_size={batch}, seq_len={seq_len}), 300 batches"
-    rng = np.random.default_rng(7)
+    rng = draws.rng(7)
     starts = np.stack([_starts_of(_batch(candidate, ids, batch, seq_len, rng, where)[0]) for _ in range(300)])
     if np.all(np.diff(starts, axis=1) >= 0):
         raise Mismatch(f"{where}: the starts of every batch come sorted; the rows of a batch must be independent "
@@ -200,11 +201,11 @@ def _check_independent_rows(candidate):
 
 def _check_other_texts(candidate):
     """Another text (not id == position, int32), other sizes, and the shortest text that fits."""
-    rng = np.random.default_rng(3)
+    rng = draws.rng(3)
     text = rng.integers(0, 30, size=57).astype(np.int32)
     for number, (batch, seq_len) in enumerate(((5, 9), (1, 1), (3, 56))):
         where = f"random_batch(int32 ids of length 57, batch_size={batch}, seq_len={seq_len})"
-        x, y = _batch(candidate, text, batch, seq_len, np.random.default_rng(number), where)
+        x, y = _batch(candidate, text, batch, seq_len, draws.rng(number), where)
         windows = np.lib.stride_tricks.sliding_window_view(text, seq_len + 1)       # every valid window + target
         for row in range(batch):
             both = np.concatenate([x[row], y[row, -1:]])
@@ -214,7 +215,7 @@ def _check_other_texts(candidate):
                                f"for one start s, got x[{row}] = {plain_list(x[row, :8])}"
                                f"{'...' if seq_len > 8 else ''}")
     small = np.array([3, 1, 4, 1, 5], dtype=np.int64)
-    x, y = _batch(candidate, small, 2, 4, np.random.default_rng(2), "random_batch(ids [3, 1, 4, 1, 5], "
+    x, y = _batch(candidate, small, 2, 4, draws.rng(2), "random_batch(ids [3, 1, 4, 1, 5], "
                   "batch_size=2, seq_len=4), where only start 0 fits")
     expect_same_ints("x for ids [3, 1, 4, 1, 5], seq_len 4 (only start 0 fits)", x, np.array([[3, 1, 4, 1]] * 2))
     expect_same_ints("y for ids [3, 1, 4, 1, 5], seq_len 4 (only start 0 fits)", y, np.array([[1, 4, 1, 5]] * 2))

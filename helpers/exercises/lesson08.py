@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import draws
 from . import Mismatch, expect_shape, register
 from ._lesson_inputs import call, first_differing_row, plain_list
 
@@ -56,7 +57,7 @@ def _batch_cases():
     yield texts, labels, vocab, 1
 
 
-@register("08.1", "A padded, masked batch", _padded_batch_reference)
+@register("08.1", "A padded, masked batch", _padded_batch_reference, implements=('helpers.sentiment.padded_batch',))
 def check_padded_batch(padded_batch):
     from ..sentiment import encode_texts
     from ..sentiment import padded_batch as reference
@@ -186,7 +187,7 @@ def _build(build_many_to_one, vocab_size, embedding_dim, units, first):
     import keras
 
     where = f"build_many_to_one({vocab_size}, {embedding_dim}, {units})"
-    keras.utils.set_random_seed(8)
+    draws.keras_seed(8)
     model = call("build_many_to_one", build_many_to_one, ("vocab_size", "embedding_dim", "units"),
                  (vocab_size, embedding_dim, units), where=where, first=first)
     if not isinstance(model, keras.Model):
@@ -216,13 +217,14 @@ def _predict(model, ids, where):
                        "(use keras.Input((None,), dtype=\"int32\"))") from None
 
 
-@register("08.2", "The many-to-one model", _build_many_to_one_reference)
+@register("08.2", "The many-to-one model", _build_many_to_one_reference,
+          implements=("helpers.sentiment.build_many_to_one",))
 def check_many_to_one(build_many_to_one):
     import keras
 
     vocab_size, embedding_dim, units = 23, 8, 6
     model, embedding, where = _build(build_many_to_one, vocab_size, embedding_dim, units, True)
-    rng = np.random.default_rng(0)
+    rng = draws.rng(0)
     words = rng.integers(2, vocab_size, size=(5, 7)).astype("int32")
     short = np.concatenate([np.zeros((5, 1), "int32"), words], axis=1)      # 1 pad in front
     if not embedding.built:

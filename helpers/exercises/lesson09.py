@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..attention_numpy import MASKED_SCORE, additive_weights, beam_step, context_vector, softmax
+from . import draws
 from . import Mismatch, expect_close, expect_shape, register
 from ._lesson_inputs import as_array, call, plain_list
 
 
 def _attention_case(seed: int = 9):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     batch, Tq, Tv, dq, dk, units = 2, 3, 5, 4, 6, 7
     query = rng.normal(size=(batch, Tq, dq))
     keys = rng.normal(size=(batch, Tv, dk))
@@ -26,7 +27,7 @@ def _attention_case(seed: int = 9):
 
 def _attention_cases():
     yield _attention_case()
-    rng = np.random.default_rng(91)
+    rng = draws.rng(91)
     mask = np.array([[True, False, True, True, False, True, True], [True] * 7,
                      [False, False, False, False, False, False, True]])   # holes, and one real position
     yield tuple(a.astype(np.float32) for a in (rng.normal(size=(3, 1, 2)), rng.normal(size=(3, 7, 3)),
@@ -96,7 +97,7 @@ def check_attention_weights(candidate):
 
 
 def _context_case(seed: int = 10):
-    rng = np.random.default_rng(seed)
+    rng = draws.rng(seed)
     weights = softmax(rng.normal(size=(2, 3, 4)) * 2)     # (batch, Tq, Tv)
     values = rng.normal(size=(2, 4, 5))                    # (batch, Tv, dv)
     return weights, values
@@ -104,7 +105,7 @@ def _context_case(seed: int = 10):
 
 def _context_cases():
     yield _context_case()
-    rng = np.random.default_rng(11)
+    rng = draws.rng(11)
     yield softmax(rng.normal(size=(1, 4, 1))).astype(np.float32), rng.normal(size=(1, 1, 3)).astype(np.float32)
     yield softmax(rng.normal(size=(3, 2, 6)) * 3), rng.normal(size=(3, 6, 2))
     weights, values = _context_case()                      # all weight on one input position
@@ -163,7 +164,7 @@ def _beam_cases():
     # long outputs: multiplied raw probabilities underflow to 0 here, log scores do not
     yield np.array([-750.0, -752.0, -780.0]), np.log(np.array([[0.2, 0.7, 0.1], [0.9, 0.05, 0.05],
                                                                [1 / 3, 1 / 3, 1 / 3]])), 3
-    rng = np.random.default_rng(93)
+    rng = draws.rng(93)
     # other sizes: 4 beams over 7 characters keeping 5; then keeping 1 (greedy)
     yield -np.sort(rng.exponential(2.0, size=4)), np.log(softmax(rng.normal(size=(4, 7)) * 2)), 5
     yield -np.sort(rng.exponential(2.0, size=3)), np.log(softmax(rng.normal(size=(3, 5)) * 2)), 1
