@@ -32,6 +32,7 @@ from tools.nbtool import BEGIN, SOLUTIONS
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = ROOT / "classroom"
 POINTS = 1  # per exercise
+COURSE_ID = "deep-sequence-modeling"
 
 # `name = exercises.use("03.1", name)`, or a tuple of names for 07.1
 USE_LINE = re.compile(r"""^[ \t]*(?P<target>[^=#\n]+?)[ \t]*=[ \t]*exercises\.use\([ \t]*["'](?P<id>\d\d\.\d+)["'][ \t]*,"""
@@ -63,8 +64,8 @@ def _grade_id(kind: str, exercise_id: str) -> str:
 
 
 def test_cell_source(exercise_id: str, defined: str) -> str:
-    return (f"# Autograder test, exercise {exercise_id} ({POINTS} point): its checker runs again on your own code,\n"
-            f"# what you gave to exercises.use (or, if that line is gone, what your cell defines).\n"
+    return (f"# Autograder test, exercise {exercise_id} ({POINTS} point). Running it here checks your code as the\n"
+            f"# grader will; the point itself is scored outside this notebook, on new inputs.\n"
             f"from helpers.exercises.grading import grade\n"
             f"grade(\"{exercise_id}\", {defined})")
 
@@ -165,19 +166,130 @@ def submitted_assignments(root: Path = CLASSROOM) -> list[str]:
     return sorted({p.name for p in (root / "submitted").glob("*/lesson[0-9][0-9]") if p.is_dir()})
 
 
-def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None) -> list[str]:
-    """``nbgrader autograde`` every submission of those assignments (default: all with submissions).
+def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None, students=()) -> list[str]:
+    """Grade every submission of those assignments (default: all with submissions), one student at a time.
 
-    ``cell_timeout`` (seconds) overrides nbgrader_config.py's, which is sized for the full profile."""
+    For each submission: :func:`clean_submission` (only the lesson's notebook stays; unknown or duplicated
+    nbgrader cell ids are dropped), ``nbgrader autograde`` for that student alone, in the grading sandbox's
+    kernel (``tools/sandbox.py``), whose verdicts are only feedback; then the points, from
+    ``tools/scoring.py`` (the student's exercise functions run in a fresh sandboxed process on new
+    inputs), written to the gradebook and into the autograded notebook's test cells. One broken
+    submission cannot stop the others. ``cell_timeout`` (seconds per cell) overrides
+    nbgrader_config.py's, which is sized for the full profile.
+    """
     names = [f"lesson{n.removeprefix('lesson').zfill(2)}" for n in names] or submitted_assignments(root)
     if not names:
         raise GradingError(f"nothing to autograde: no submissions in {root / 'submitted'}/<student id>/lessonNN/")
-    # Scores come from the checkers only, which do not depend on the profile: grade in the fast one
-    # unless COURSE_PROFILE says otherwise (the full one trains for real: ~2 min a notebook).
-    timeout = () if cell_timeout is None else (f"--Execute.timeout={int(cell_timeout)}",)
-    nbgrader("autograde", assignment_glob(names), "--force", *timeout, root=root,
-             COURSE_PROFILE=os.environ.get("COURSE_PROFILE", "fast"))
+    from tools import sandbox
+
+    if not sandbox.check():
+        print("warning: bubblewrap (bwrap) is not available, so student code runs without a sandbox; "
+              "scores still come from outside the student's kernel (apt install bubblewrap)", file=sys.stderr)
+    kernels = root / ".grading-kernels"
+    sandbox.write_kernelspec(kernels, root)
+    env = {"COURSE_PROFILE": os.environ.get("COURSE_PROFILE", "fast"),
+           "JUPYTER_PATH": os.pathsep.join([str(kernels)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(
+               os.pathsep) if p])}
+    timeout = f"--Execute.timeout={int(cell_timeout or AUTOGRADE_CELL_TIMEOUT)}"
+    report = []
+    for name in names:
+        source, = (root / "source" / name).glob("*.ipynb")
+        for folder in sorted((root / "submitted").glob(f"*/{name}")):
+            student = folder.parent.name
+            if students and student not in students:
+                continue
+            notes = clean_submission(folder, source, root / "quarantine" / student / name)
+            ran = nbgrader("autograde", name, f"--student={student}", "--force", timeout,
+                           f"--Execute.kernel_name={sandbox.KERNEL_NAME}", root=root, check=False, **env)
+            if ran.returncode != 0:
+                notes.append(f"nbgrader autograde failed (exit code {ran.returncode}); scored from the submission")
+            verdicts = record_scores(root, name, student, source, folder / source.name)
+            report.append((name, student, verdicts, notes))
+            total = sum(v.points for v in verdicts)
+            print(f"{name} {student}: {total:g}/{len(verdicts) * POINTS}" + "".join(f"\n  note: {n}" for n in notes),
+                  flush=True)
     return names
+
+
+AUTOGRADE_CELL_TIMEOUT = 180  # seconds per cell in the fast profile (a lesson's whole fast run takes ~30 s)
+KEEP = {"timestamp.txt"}  # nbgrader's own file in a submission folder
+
+
+def clean_submission(folder: Path, source: Path, quarantine: Path) -> list[str]:
+    """Leave only the lesson's notebook (and nbgrader's timestamp) in a submission folder; move anything else
+    to ``quarantine`` (a ``numpy/`` folder would shadow numpy in the grading kernel). In the notebook, drop
+    nbgrader cell ids the source does not have, and repeats (nbgrader stops for every student on them)."""
+    import shutil
+
+    notes = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_file() and not entry.is_symlink() and (entry.name == source.name or entry.name in KEEP):
+            continue
+        quarantine.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(entry), str(quarantine / entry.name))
+        notes.append(f"moved {entry.name} out of the submission (only {source.name} is graded)")
+    notebook = folder / source.name
+    if not notebook.exists():
+        return notes + [f"{source.name} is missing"]
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception as error:  # noqa: BLE001  (a broken file is the student's; say so and go on)
+        return notes + [f"{source.name} cannot be read ({type(error).__name__}); every exercise scores 0"]
+    known = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nbformat.read(source, as_version=4).cells}
+    seen, changed = set(), False
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id is None and "nbgrader" not in cell.get("metadata", {}):
+            continue
+        if grade_id not in known or grade_id in seen:
+            del cell.metadata["nbgrader"]
+            changed = True
+            notes.append(f"dropped the nbgrader cell id {grade_id!r} ({'repeated' if grade_id in seen else 'unknown'})")
+        else:
+            seen.add(grade_id)
+    if changed:
+        quarantine.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, quarantine / f"original-{source.name}")
+        nbformat.write(nb, notebook)
+    return notes
+
+
+def record_scores(root: Path, name: str, student: str, source: Path, submitted: Path) -> list:
+    """Score with tools/scoring.py; write each test cell's score to the gradebook and its verdict into the
+    autograded notebook (what ``make feedback`` shows)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from tools import scoring
+
+    source_nb = nbformat.read(source, as_version=4)
+    try:
+        submitted_nb = nbformat.read(submitted, as_version=4)
+        verdicts = scoring.score_notebook(source_nb, submitted_nb, course_root=root)
+    except Exception as error:  # noqa: BLE001  (an unreadable notebook: every exercise 0, with the reason)
+        _, plan = scoring.lesson_plan(source_nb)
+        verdicts = [scoring.Verdict(eid, 0, f"Exercise {eid}: the submission could not be graded "
+                                            f"({type(error).__name__}: {str(error)[:200]})") for eid, _, _ in plan]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook:
+        try:
+            gradebook.find_submission(name, student)
+        except MissingEntry:
+            gradebook.add_submission(name, student)
+        for verdict in verdicts:
+            grade = gradebook.find_grade(_grade_id("test", verdict.exercise_id), source.stem, name, student)
+            grade.auto_score = float(verdict.points)
+            grade.manual_score = None
+            gradebook.db.commit()
+    autograded = root / "autograded" / student / name / source.name
+    nb = nbformat.read(autograded if autograded.exists() else source, as_version=4)
+    messages = {_grade_id("test", v.exercise_id): v for v in verdicts}
+    for cell in nb.cells:
+        verdict = messages.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+        if verdict is not None:
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=(
+                f"{verdict.points:g}/{POINTS} point{'s' if POINTS != 1 else ''}. {verdict.message}\n"))]
+    autograded.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, autograded)
+    return verdicts
 
 
 def feedback(names=(), root: Path = CLASSROOM) -> list[str]:

@@ -110,8 +110,11 @@ def kernel(course_root: str, connection_file: str) -> int:
     if not check():
         os.execv(sys.executable, command)
     args = wrap(command, workdir, hide=hide, network=True)
-    runtime = str(Path(connection_file).resolve().parent)
-    args[args.index("--chdir"):args.index("--chdir")] = ["--ro-bind", runtime, runtime]
+    connection = str(Path(connection_file).resolve())  # often in /tmp, which the sandbox replaces
+    at = args.index("--bind")
+    # In its own process table the kernel's parent is pid 1, which ipykernel's parent poller takes for
+    # "the notebook server died" and exits: no poller; --die-with-parent does that job.
+    args[at:at] = ["--ro-bind", connection, connection, "--unsetenv", "JPY_PARENT_PID"]
     os.execvp(args[0], args)
 
 

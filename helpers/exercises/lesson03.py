@@ -76,7 +76,7 @@ def forward_reference(x, params, h0):
     return rnn_forward(x, params, h0)[0]
 
 
-@register("03.2", "The forward loop over time", forward_reference, implements=('helpers.numpy_rnn.rnn_forward',))
+@register("03.2", "The forward loop over time", forward_reference, implements=("helpers.numpy_rnn.rnn_forward",))
 def check_forward(candidate):
     for sizes in FORWARD_CASES:
         x, params, h0 = _forward_case(**sizes)

@@ -57,7 +57,7 @@ def _batch_cases():
     yield texts, labels, vocab, 1
 
 
-@register("08.1", "A padded, masked batch", _padded_batch_reference, implements=('helpers.sentiment.padded_batch',))
+@register("08.1", "A padded, masked batch", _padded_batch_reference, implements=("helpers.sentiment.padded_batch",))
 def check_padded_batch(padded_batch):
     from ..sentiment import encode_texts
     from ..sentiment import padded_batch as reference
