@@ -4,7 +4,10 @@ Started by ``tools/scoring.py`` (never by hand), inside the sandbox of ``tools/s
 ``python -I tools/grader_worker.py``. It reads one JSON line of set-up from stdin:
 
     {"exercise": "03.2", "preamble": "<the lesson's import lines>", "cells": [[id, source], ...],
-     "candidate": "rnn_forward_loop", "fallbacks": ["03.1"], "blocked": ["/path", ...]}
+     "candidate": "rnn_forward_loop", "fallbacks": ["03.1"], "blocked": ["/path", ...],
+     "defences": ["disarm", "audit"]}
+
+(``defences`` lists steps 2 and 3 below; the tests leave one out to show the cheat it stops.)
 
 then, in this order:
 
@@ -53,7 +56,7 @@ def _tripwire_code(template, name: str):
     """A code object that reports ``name`` and raises, with as many free variables as ``template``'s."""
     count = len(template.co_freevars)
     lines = ["def _outer():"] + [f"    _v{i} = None" for i in range(count)]
-    lines += ["    def tripwire(*args, **kwargs):"]
+    lines += ["    def tripwire(self=None, *args, **kwargs):"]  # a first argument: keras reads `self` off __init__
     if count:
         lines += ["        (" + ", ".join(f"_v{i}" for i in range(count)) + ",)"]
     lines += [f"        __import__('sys').modules['__main__']._reference_called({name!r})",
@@ -192,12 +195,15 @@ def main() -> None:
     from helpers import exercises, text  # noqa: F401
     from helpers.exercises import plain_data
     exercises.ids()
-    disarmed = disarm(setup["exercise"])
+    defences = set(setup.get("defences", ("disarm", "audit")))
+    disarmed = disarm(setup["exercise"]) if "disarm" in defences else []
     exercises.use = _graded_use(set(setup["fallbacks"]), exercises)
     exercises.check = exercises.evaluate = _not_checked
     exercise = exercises.get(setup["exercise"])
     linecache.clearcache()
-    install_audit_hook(setup["blocked"], workdir)
+    if "audit" in defences:
+        install_audit_hook(setup["blocked"], workdir)
+    send({"imports": "done"})  # the grader's clock for the student's cells starts now
 
     problems = []
     for exercise_id, source in setup["cells"]:

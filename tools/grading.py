@@ -265,6 +265,8 @@ def record_scores(root: Path, name: str, student: str, source: Path, submitted: 
     try:
         submitted_nb = nbformat.read(submitted, as_version=4)
         verdicts = scoring.score_notebook(source_nb, submitted_nb, course_root=root)
+    except scoring.GradingFailure:
+        raise  # the grader's own trouble (it ran none of the student's code yet): no score is written
     except Exception as error:  # noqa: BLE001  (an unreadable notebook: every exercise 0, with the reason)
         _, plan = scoring.lesson_plan(source_nb)
         verdicts = [scoring.Verdict(eid, 0, f"Exercise {eid}: the submission could not be graded "

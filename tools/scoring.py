@@ -47,7 +47,11 @@ WORKER = ROOT / "tools" / "grader_worker.py"
 POINTS = 1
 SETUP_SECONDS = 240.0      # the lesson's imports (TensorFlow: 5-20 s on a busy 2-core machine)
 CELLS_SECONDS = 30.0       # the student's answer cells, top-level code included
-GRACE_SECONDS = 10.0       # on top of 3 x the exercise's time limit, for the graded calls
+BUDGET_FACTOR = 3.0        # the graded calls get this many times the exercise's time limit (wall clock) ...
+GRACE_SECONDS = 10.0       # ... plus this
+
+# Every defence, on by default; tests/test_scoring.py leaves one out to show which cheats it stops.
+DEFENCES = frozenset({"fresh inputs", "disarm", "audit", "copy check"})
 
 _safety.trust_file(__file__)
 
@@ -64,7 +68,11 @@ class Verdict:
 
 
 class WorkerGone(Exception):
-    pass
+    """The worker process ended or broke the protocol (the student's code stopped it, say)."""
+
+
+class GradingFailure(RuntimeError):
+    """The grader itself could not work (not the student's doing): no score is written."""
 
 
 # ---- the notebook side: what runs in the worker ---------------------------------------------------
@@ -250,11 +258,11 @@ class Worker:
                 raise TimeLimit()
             if not self.selector.select(timeout=min(left, 1.0)):
                 if self.process.poll() is not None:
-                    raise WorkerGone(f"the grading worker stopped (exit code {self.process.returncode})")
+                    raise WorkerGone(f"the process running your code stopped (exit code {self.process.returncode}): does your code call exit?")
                 continue
             chunk = os.read(self.process.stdout.fileno(), 1 << 20)
             if not chunk:
-                raise WorkerGone(f"the grading worker stopped (exit code {self.process.wait()})")
+                raise WorkerGone(f"the process running your code stopped (exit code {self.process.wait()}): does your code call exit?")
             self.buffer += chunk.decode("utf-8", "replace")
             if len(self.buffer) > plain_data.MAX_BYTES + 1024:
                 self.kill()
@@ -415,24 +423,30 @@ def _first_problem(problems: list) -> str:
 
 def score_exercise(exercise_id: str, candidate_expression: str, preamble: str, cells: list[list[str]],
                    fallbacks: list[str], *, salt: int, solution_source: str = "", course_root: Path | None = None,
-                   use_sandbox: bool = True) -> Verdict:
+                   use_sandbox: bool = True, defences=DEFENCES) -> Verdict:
     exercise = exercises.get(exercise_id)
     label = f"Exercise {exercise_id} ({exercise.title})"
-    copied = copied_reference(exercise_id, cells[-1][1], solution_source)
+    copied = copied_reference(exercise_id, cells[-1][1], solution_source) if "copy check" in defences else None
     if copied:
         return Verdict(exercise_id, 0, f"{label}: your cell contains the code of the course's {copied} "
                                        "(names changed or not): write your own")
     blocked = [str(Path(exercises.__file__).resolve().parent.parent)]
     blocked += [str(p) for p in sandbox.hidden_folders(course_root)]
     worker = Worker({"exercise": exercise_id, "preamble": preamble, "cells": cells,
-                     "candidate": candidate_expression, "fallbacks": fallbacks, "blocked": blocked},
+                     "candidate": candidate_expression, "fallbacks": fallbacks, "blocked": blocked,
+                     "defences": sorted(defences & {"disarm", "audit"})},
                     course_root=course_root, use_sandbox=use_sandbox)
     try:
         try:
-            ready = worker.read(SETUP_SECONDS + CELLS_SECONDS)
+            worker.read(SETUP_SECONDS)  # the lesson's imports: not the student's time
+        except (TimeLimit, WorkerGone) as error:
+            raise GradingFailure(f"the grading worker could not import the lesson's modules ({error!r})") from None
+        try:
+            ready = worker.read(CELLS_SECONDS)
         except TimeLimit:
-            return Verdict(exercise_id, 0, f"{label}: your exercise cells did not finish running within the "
-                                           "time limit (is there a loop that never ends at the top level of a cell?)")
+            return Verdict(exercise_id, 0, f"{label}: your exercise cells did not finish running within "
+                                           f"{CELLS_SECONDS:g} seconds (is there a loop that never ends at the top "
+                                           "level of a cell?)")
         except WorkerGone as error:
             return Verdict(exercise_id, 0, f"{label}: {error} while running your exercise cells")
         if not ready.get("ready"):
@@ -441,12 +455,9 @@ def score_exercise(exercise_id: str, candidate_expression: str, preamble: str, c
             return Verdict(exercise_id, 0, f"{label}: `{candidate_expression}` is not defined after your cells "
                                            f"ran ({type(problem).__name__}: {problem}){extra}")
         candidate = _candidate(worker, ready)
-        worker.budget = 3 * exercise.time_limit + GRACE_SECONDS
-        with draws.salted(salt):
-            try:
-                passed, message = exercises.evaluate(exercise_id, candidate, timed=False)
-            except WorkerGone as error:
-                passed, message = False, f"{error} while checking your code (did it crash the process?)"
+        worker.budget = BUDGET_FACTOR * exercise.time_limit + GRACE_SECONDS
+        with draws.salted(salt) if "fresh inputs" in defences else _unsalted():
+            passed, message = exercises.evaluate(exercise_id, candidate, timed=False)
         used = [e["name"] for e in worker.events if e.get("graded")]
         if used:
             return Verdict(exercise_id, 0, f"{label}: your code called the course's own answer ({used[0]}) while "
@@ -460,8 +471,13 @@ def score_exercise(exercise_id: str, candidate_expression: str, preamble: str, c
         worker.close()
 
 
+def _unsalted():
+    import contextlib
+    return contextlib.nullcontext()
+
+
 def score_notebook(source_nb, submitted_nb, *, salt: int | None = None, course_root: Path | None = None,
-                   use_sandbox: bool = True, only=None) -> list[Verdict]:
+                   use_sandbox: bool = True, only=None, defences=DEFENCES) -> list[Verdict]:
     """A verdict per exercise of the source notebook, graded from the submitted one (see the module docstring)."""
     preamble, plan = lesson_plan(source_nb)
     sources, problems = answers(submitted_nb, [eid for eid, _, _ in plan])
@@ -480,7 +496,8 @@ def score_notebook(source_nb, submitted_nb, *, salt: int | None = None, course_r
         if only is not None and exercise_id not in only:
             continue
         verdict = score_exercise(exercise_id, expression, preamble, list(cells), list(failed), salt=salt,
-                                 solution_source=solution, course_root=course_root, use_sandbox=use_sandbox)
+                                 solution_source=solution, course_root=course_root, use_sandbox=use_sandbox,
+                                 defences=frozenset(defences))
         verdicts.append(verdict)
         if not verdict.passed:
             failed.append(exercise_id)
