@@ -166,7 +166,7 @@ def submitted_assignments(root: Path = CLASSROOM) -> list[str]:
     return sorted({p.name for p in (root / "submitted").glob("*/lesson[0-9][0-9]") if p.is_dir()})
 
 
-def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None, students=()) -> list[str]:
+def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None, students=()) -> list[dict]:
     """Grade every submission of those assignments (default: all with submissions), one student at a time.
 
     For each submission: :func:`clean_submission` (only the lesson's notebook stays; unknown or duplicated
@@ -204,11 +204,28 @@ def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None,
             if ran.returncode != 0:
                 notes.append(f"nbgrader autograde failed (exit code {ran.returncode}); scored from the submission")
             verdicts = record_scores(root, name, student, source, folder / source.name)
-            report.append((name, student, verdicts, notes))
+            report.append({"assignment": name, "student": student, "verdicts": verdicts, "notes": notes})
             total = sum(v.points for v in verdicts)
             print(f"{name} {student}: {total:g}/{len(verdicts) * POINTS}" + "".join(f"\n  note: {n}" for n in notes),
                   flush=True)
-    return names
+    write_report(report, root / "grading-report.md")
+    return report
+
+
+def write_report(report: list[dict], path: Path) -> None:
+    """A table for the instructor: every exercise's points, where the student's own kernel disagreed, notes."""
+    lines = ["# Autograding report", "", "Points come from tools/scoring.py (outside the student's kernel). "
+             "\"kernel said\" is what nbgrader made of the student's own notebook run: where it gave a point the "
+             "grader did not, look at the submission.", "",
+             "| assignment | student | points | kernel said | exercises without a point | notes |", "|---|---|---|---|---|---|"]
+    for row in report:
+        verdicts = row["verdicts"]
+        kernel = sum(v.kernel_points or 0 for v in verdicts)
+        missed = "; ".join(v.message for v in verdicts if not v.passed).replace("|", "\\|")
+        lines.append(f"| {row['assignment']} | {row['student']} | {sum(v.points for v in verdicts):g}/"
+                     f"{len(verdicts) * POINTS} | {kernel:g} | {missed[:600]} | "
+                     f"{'; '.join(row['notes']).replace('|', '/')} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 AUTOGRADE_CELL_TIMEOUT = 180  # seconds per cell in the fast profile (a lesson's whole fast run takes ~30 s)
@@ -278,6 +295,7 @@ def record_scores(root: Path, name: str, student: str, source: Path, submitted: 
             gradebook.add_submission(name, student)
         for verdict in verdicts:
             grade = gradebook.find_grade(_grade_id("test", verdict.exercise_id), source.stem, name, student)
+            verdict.kernel_points = grade.auto_score  # what nbgrader made of the student's own kernel (a report only)
             grade.auto_score = float(verdict.points)
             grade.manual_score = None
             gradebook.db.commit()
@@ -315,6 +333,7 @@ def main(argv: list[str]) -> int:
                 print(f"released {name}: {(CLASSROOM / 'release' / name).relative_to(ROOT)}/")
         elif command == "autograde":
             autograde(args)
+            print(f"wrote {(CLASSROOM / 'grading-report.md').relative_to(ROOT)}")
         elif command == "feedback":
             feedback(args)
         elif command == "export":
