@@ -20,7 +20,7 @@ XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile)
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
 	@echo "make test       set up (first time) and run every test: helpers, checkers, notebooks, browser, slides"
-	@echo "make test-grading   nbgrader end to end: release, then autograde blank/wrong/correct work for every lesson"
+	@echo "make test-grading   nbgrader end to end: every lesson's blank/wrong/correct work, the cheat suite, salted checks"
 	@echo "make test-hosted    the wheel installed as on Colab, Kaggle and the oldest declared versions; lessons run there"
 	@echo "make student    regenerate notebooks/ from solutions/ (after \`make hosted\` when [tool.course] changed)"
 	@echo "make hosted     rewrite every lesson's Colab/Kaggle links and set-up cell from [tool.course] in pyproject.toml"
@@ -74,8 +74,11 @@ test-notebooks: $(STAMP)
 
 # nbgrader end to end (40 fast-profile notebook runs, ~15 CPU-minutes), kept out of `make test`'s budget; .ci/run runs both.
 test-grading: $(STAMP)
-	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py -v -s \
-		--durations=5 $(PYTEST_ARGS)
+	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py \
+		tests/test_grading_cheats.py -v -s --durations=5 $(PYTEST_ARGS)
+	@# The checkers on inputs drawn as the grader draws them (three salts): right answers pass, wrong ones fail.
+	@for salt in 11 12 13; do COURSE_TEST_SALT=$$salt $(BIN)/python -m pytest tests/test_exercises_*.py -q $(XDIST) \
+		|| exit 1; done
 
 # The wheel on the stacks students already have (tools/hosted_envs.py): Colab (Python 3.13), Kaggle (3.12)
 # and the oldest versions pyproject.toml declares (3.10); HOSTED="colab" for one. .ci/run runs it.

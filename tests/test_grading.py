@@ -183,3 +183,52 @@ def test_nbgrader_runs_with_this_environment_without_activating_it():
     first = Path(env["PATH"].split(os.pathsep)[0])
     assert first == Path(sys.executable).parent and (first / "alembic").exists()
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
+
+
+def _submission_folder(tmp_path, sources):
+    name = "01_fixed_window.ipynb"
+    source = tmp_path / "source" / name
+    source.parent.mkdir(parents=True)
+    nbformat.write(sources[name], source)
+    folder = tmp_path / "submitted" / "ada" / "lesson01"
+    folder.mkdir(parents=True)
+    return source, folder, nbformat.from_dict(sources[name])
+
+
+def test_a_submission_folder_keeps_only_the_notebook(tmp_path, sources):
+    source, folder, nb = _submission_folder(tmp_path, sources)
+    nbformat.write(nb, folder / source.name)
+    (folder / "timestamp.txt").write_text("2026-12-06 10:00:00")
+    (folder / "numpy").mkdir()
+    (folder / "numpy" / "__init__.py").write_text("raise SystemExit")
+    (folder / "helpers.py").write_text("")
+    (folder / "other.ipynb").write_text("{}")
+    (folder / "link.ipynb").symlink_to(folder / source.name)
+    notes = grading.clean_submission(folder, source, tmp_path / "quarantine")
+    assert sorted(p.name for p in folder.iterdir()) == [source.name, "timestamp.txt"]
+    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == ["helpers.py", "link.ipynb", "numpy",
+                                                                           "other.ipynb"]
+    assert len(notes) == 4 and all("moved" in n for n in notes)
+
+
+def test_repeated_and_unknown_nbgrader_ids_are_dropped_before_nbgrader_sees_them(tmp_path, sources):
+    source, folder, nb = _submission_folder(tmp_path, sources)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_01_1")
+    nb.cells.append(nbformat.from_dict(test))
+    nb.cells[-1].id = "copy"
+    answer_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer_01_2")
+    answer_cell.metadata.nbgrader["grade_id"] = "answer_mine"
+    nbformat.write(nb, folder / source.name)
+    notes = grading.clean_submission(folder, source, tmp_path / "quarantine")
+    assert any("'test_01_1' (repeated)" in n for n in notes) and any("'answer_mine' (unknown)" in n for n in notes)
+    cleaned = nbformat.read(folder / source.name, as_version=4)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in cleaned.cells if "nbgrader" in c.metadata]
+    assert ids.count("test_01_1") == 1 and "answer_mine" not in ids
+    assert (tmp_path / "quarantine" / f"original-{source.name}").exists()  # the student's file is kept
+
+
+def test_an_unreadable_notebook_is_named_not_fatal(tmp_path, sources):
+    source, folder, _ = _submission_folder(tmp_path, sources)
+    (folder / source.name).write_text("{ not json")
+    notes = grading.clean_submission(folder, source, tmp_path / "quarantine")
+    assert notes and "cannot be read" in notes[-1]

@@ -9,9 +9,13 @@
 ``release`` writes nbgrader's source copy of each lesson, ``classroom/source/lessonNN/NN_name.ipynb``,
 from ``solutions/`` (which stay untouched): outputs, execution counts and saved widget state
 cleared, speaker notes dropped, each exercise cell marked as an autograded answer, and after it a
-locked autograder test cell worth one point that checks the student's own code again
-(``helpers/exercises/grading.py``). Then it runs ``nbgrader generate_assignment`` for each lesson,
-which writes the student version to ``classroom/release/lessonNN/``.
+locked autograder test cell worth one point (``helpers/exercises/grading.py``: in the student's
+notebook it is feedback). Then it runs ``nbgrader generate_assignment`` for each lesson, which
+writes the student version to ``classroom/release/lessonNN/``.
+
+``autograde`` grades one submission at a time (:func:`autograde`): the folder cleaned, nbgrader's
+run in the grading sandbox (``tools/sandbox.py``), and the points from ``tools/scoring.py``, which
+runs the student's exercise functions outside their kernel, never from the kernel's own verdicts.
 
 nbgrader runs as ``python -m nbgrader`` with this interpreter, with its ``bin`` folder first on
 ``PATH`` (nbgrader calls ``alembic`` by name) and this checkout first on ``PYTHONPATH`` (the

@@ -12,8 +12,8 @@ worker, no network at all. Used for
   network nbgrader talks to it on).
 
 Without ``bwrap`` (``apt install bubblewrap``) the grader still scores out of the student's
-kernel but says that the sandbox is off; ``COURSE_SANDBOX=required`` (set by ``make test-grading``
-in CI) turns that into an error.
+kernel but says that the sandbox is off; ``COURSE_SANDBOX=required`` (set by ``.ci/run``,
+so CI never grades without it) turns that into an error.
 """
 from __future__ import annotations
 

@@ -165,8 +165,11 @@ def score_exercise(exercise_id: str, candidate_expression: str, preamble: str, c
                                            "being graded: write your own")
         if passed:
             return Verdict(exercise_id, POINTS, f"{label}: passed (graded outside your notebook, on new inputs).")
-        if ready.get("problems") and "not attempted" not in message:
-            message += f" [note: {_first_problem(ready['problems'])}]"
+        # Top-level errors of this exercise's own cell, as a hint; a NameError is most often the cell's demo line
+        # reading the notebook's data (`one_hot(ids[:3], ...)`), which only the notebook has.
+        own = [p for p in ready.get("problems", []) if p[0] == exercise_id and p[1].get("type") != "NameError"]
+        if own and "not attempted" not in message:
+            message += f" [note: {_first_problem(own)}]"
         return Verdict(exercise_id, 0, f"{label}: {message}")
     finally:
         worker.close()
@@ -191,17 +194,21 @@ def score_notebook(source_nb, submitted_nb, *, salt: int | None = None, course_r
         label = f"Exercise {exercise_id} ({exercises.get(exercise_id).title})"
         if exercise_id in problems:
             verdicts.append(Verdict(exercise_id, 0, f"{label}: {problems[exercise_id]}"))
-            failed.append(exercise_id)
-            continue
-        cells.append([exercise_id, sources[exercise_id]])
-        if only is not None and exercise_id not in only:
-            continue
-        verdict = score_exercise(exercise_id, expression, preamble, list(cells), list(failed), salt=salt,
-                                 solution_source=solution, course_root=course_root, use_sandbox=use_sandbox,
-                                 defences=frozenset(defences))
-        verdicts.append(verdict)
-        if not verdict.passed:
-            failed.append(exercise_id)
+        else:
+            cells.append([exercise_id, sources[exercise_id]])
+            if only is not None and exercise_id not in only:
+                continue
+            verdict = score_exercise(exercise_id, expression, preamble, list(cells), list(failed), salt=salt,
+                                     solution_source=solution, course_root=course_root, use_sandbox=use_sandbox,
+                                     defences=frozenset(defences))
+            verdicts.append(verdict)
+            if verdict.passed:
+                continue
+        # A failed exercise never blocks a later one that calls its function: as in the notebook, where
+        # `use` hands back the reference, the later exercises' workers get the reference under its name
+        # (even if the student's cell crashed before its `use` line or lost its nbgrader id).
+        failed.append(exercise_id)
+        cells.append([exercise_id, f"{expression} = exercises.use({exercise_id!r}, None)\n"])
     return verdicts
 
 

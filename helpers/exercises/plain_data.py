@@ -43,7 +43,7 @@ def _opaque(module: str, name: str) -> Opaque:
 # ---- encoding (either side) ----------------------------------------------------------------------
 
 def _array_payload(array: np.ndarray) -> str:
-    array = np.ascontiguousarray(np.asarray(array).view(np.ndarray))
+    array = np.array(np.asarray(array).view(np.ndarray), copy=True, order="C")  # 0-d stays 0-d
     if array.dtype.hasobject or array.dtype.kind not in "biufcUSM?m":
         raise PlainDataError(f"an array of dtype {array.dtype} cannot travel as data")
     buffer = io.BytesIO()
