@@ -54,3 +54,24 @@ def test_the_grading_kernelspec_starts_the_kernel_through_the_sandbox(tmp_path):
     spec = sandbox.write_kernelspec(tmp_path, tmp_path / "classroom")
     argv = json.loads((spec / "kernel.json").read_text())["argv"]
     assert argv[1:4] == ["-m", "tools.sandbox", "kernel"] and argv[-1] == "{connection_file}"
+
+
+DETACHED = r"""
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time, pathlib, sys; time.sleep(2); pathlib.Path(sys.argv[1]).write_text('late')",
+                  sys.argv[1]], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+"""
+
+
+@pytest.mark.parametrize("sandboxed", [True, False])
+def test_a_detached_process_dies_with_the_sandbox(tmp_path, sandboxed):
+    """What a notebook starts in the background cannot write after grading: without the sandbox it does."""
+    import time
+
+    target = tmp_path / "written-after-grading.txt"
+    command = [sys.executable, "-c", DETACHED, str(target)]
+    if sandboxed:
+        command = sandbox.wrap(command, tmp_path, hide=sandbox.hidden_folders())
+    subprocess.run(command, timeout=60, check=True)
+    time.sleep(4)
+    assert target.exists() is not sandboxed

@@ -131,3 +131,12 @@ def test_the_sandbox_alone_hides_the_solutions():
     cheat, = [c for c in CHEATS if c.name == "solutions notebook executed"]
     verdict = grade_one(cheat.exercise, cheat.cell, defences=scoring.DEFENCES - {"audit"})
     assert verdict.points == 0 and "No such file" in verdict.message, verdict.message
+
+
+def test_a_deleted_test_cell_scores_zero():
+    """The locked test cell is the exercise's place in the gradebook: deleting it costs the point (as in nbgrader)."""
+    source = source_notebook("00")
+    nb = nbformat.from_dict(source)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_00_1"]
+    verdict = scoring.score_notebook(source, nb, only={"00.1"})[0]
+    assert verdict.points == 0 and "test cell was deleted" in verdict.message

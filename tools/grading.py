@@ -195,23 +195,36 @@ def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None,
            "JUPYTER_PATH": os.pathsep.join([str(kernels)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(
                os.pathsep) if p])}
     timeout = f"--Execute.timeout={int(cell_timeout or AUTOGRADE_CELL_TIMEOUT)}"
+    # nbgrader runs one student at a time; each submission's scoring (mostly waiting on its worker process)
+    # runs beside the next student's nbgrader run, and the scores are written once every run is done (nbgrader
+    # writes the same gradebook).
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tools import scoring
+
+    pending = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring") as pool:
+        for name in names:
+            source, = (root / "source" / name).glob("*.ipynb")
+            for folder in sorted((root / "submitted").glob(f"*/{name}")):
+                student = folder.parent.name
+                if students and student not in students:
+                    continue
+                notes = clean_submission(folder, source, root / "quarantine" / student / name)
+                ran = nbgrader("autograde", name, f"--student={student}", "--force", timeout,
+                               f"--Execute.kernel_name={sandbox.KERNEL_NAME}", root=root, check=False, **env)
+                if ran.returncode != 0:
+                    notes.append(f"nbgrader autograde failed (exit code {ran.returncode}); scored from the submission")
+                pending.append((name, student, source, notes,
+                                pool.submit(score_submission, root, source, folder / source.name)))
     report = []
-    for name in names:
-        source, = (root / "source" / name).glob("*.ipynb")
-        for folder in sorted((root / "submitted").glob(f"*/{name}")):
-            student = folder.parent.name
-            if students and student not in students:
-                continue
-            notes = clean_submission(folder, source, root / "quarantine" / student / name)
-            ran = nbgrader("autograde", name, f"--student={student}", "--force", timeout,
-                           f"--Execute.kernel_name={sandbox.KERNEL_NAME}", root=root, check=False, **env)
-            if ran.returncode != 0:
-                notes.append(f"nbgrader autograde failed (exit code {ran.returncode}); scored from the submission")
-            verdicts = record_scores(root, name, student, source, folder / source.name)
-            report.append({"assignment": name, "student": student, "verdicts": verdicts, "notes": notes})
-            total = sum(v.points for v in verdicts)
-            print(f"{name} {student}: {total:g}/{len(verdicts) * POINTS}" + "".join(f"\n  note: {n}" for n in notes),
-                  flush=True)
+    for name, student, source, notes, future in pending:
+        verdicts = future.result()  # a GradingFailure (the grader's own trouble) stops here, before any write
+        record_scores(root, name, student, source, root / "submitted" / student / name / source.name, verdicts)
+        report.append({"assignment": name, "student": student, "verdicts": verdicts, "notes": notes})
+        total = sum(v.points for v in verdicts)
+        print(f"{name} {student}: {total:g}/{len(verdicts) * POINTS}" + "".join(f"\n  note: {n}" for n in notes),
+              flush=True)
     write_report(report, root / "grading-report.md")
     return report
 
@@ -275,23 +288,27 @@ def clean_submission(folder: Path, source: Path, quarantine: Path) -> list[str]:
     return notes
 
 
-def record_scores(root: Path, name: str, student: str, source: Path, submitted: Path) -> list:
-    """Score with tools/scoring.py; write each test cell's score to the gradebook and its verdict into the
-    autograded notebook (what ``make feedback`` shows)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
+def score_submission(root: Path, source: Path, submitted: Path) -> list:
+    """The points of one submission, from tools/scoring.py; an unreadable notebook scores 0 with the reason."""
     from tools import scoring
 
     source_nb = nbformat.read(source, as_version=4)
     try:
         submitted_nb = nbformat.read(submitted, as_version=4)
-        verdicts = scoring.score_notebook(source_nb, submitted_nb, course_root=root)
+        return scoring.score_notebook(source_nb, submitted_nb, course_root=root)
     except scoring.GradingFailure:
         raise  # the grader's own trouble (it ran none of the student's code yet): no score is written
     except Exception as error:  # noqa: BLE001  (an unreadable notebook: every exercise 0, with the reason)
         _, plan = scoring.lesson_plan(source_nb)
-        verdicts = [scoring.Verdict(eid, 0, f"Exercise {eid}: the submission could not be graded "
-                                            f"({type(error).__name__}: {str(error)[:200]})") for eid, _, _ in plan]
+        return [scoring.Verdict(eid, 0, f"Exercise {eid}: the submission could not be graded "
+                                        f"({type(error).__name__}: {str(error)[:200]})") for eid, _, _ in plan]
+
+
+def record_scores(root: Path, name: str, student: str, source: Path, submitted: Path, verdicts: list) -> None:
+    """Each test cell's score into the gradebook, and its verdict into the autograded notebook's test cell
+    (what the feedback shows)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook:
         try:
             gradebook.find_submission(name, student)
@@ -304,7 +321,10 @@ def record_scores(root: Path, name: str, student: str, source: Path, submitted: 
             grade.manual_score = None
             gradebook.db.commit()
     autograded = root / "autograded" / student / name / source.name
-    nb = nbformat.read(autograded if autograded.exists() else source, as_version=4)
+    try:  # nbgrader's graded copy; if nbgrader failed, the student's own notebook (never the source: it has the answers)
+        nb = nbformat.read(autograded if autograded.exists() else submitted, as_version=4)
+    except Exception:  # noqa: BLE001  (unreadable: the gradebook has the scores, the report the reason)
+        return
     messages = {_grade_id("test", v.exercise_id): v for v in verdicts}
     for cell in nb.cells:
         verdict = messages.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
@@ -312,8 +332,10 @@ def record_scores(root: Path, name: str, student: str, source: Path, submitted: 
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=(
                 f"{verdict.points:g}/{POINTS} point{'s' if POINTS != 1 else ''}. {verdict.message}\n"))]
     autograded.parent.mkdir(parents=True, exist_ok=True)
+    if autograded.exists():
+        autograded.chmod(0o644)  # nbgrader leaves its graded copies read-only
     nbformat.write(nb, autograded)
-    return verdicts
+    autograded.chmod(0o444)
 
 
 def feedback(names=(), root: Path = CLASSROOM) -> list[str]:

@@ -97,14 +97,18 @@ def lesson_plan(source_nb) -> tuple[str, list[tuple[str, str, str]]]:
 
 def answers(submitted_nb, exercise_ids) -> tuple[dict[str, str], dict[str, str]]:
     """The student's answer cell for each exercise (by nbgrader grade_id), and a problem per exercise
-    whose answer cell is missing, duplicated or not a code cell."""
+    whose answer cell is missing, duplicated or not a code cell, or whose locked test cell was deleted."""
     found: dict[str, list] = {}
     for cell in submitted_nb.get("cells", []):
         grade_id = _grade_id(cell)
         if grade_id.startswith("answer_"):
             found.setdefault(grade_id[len("answer_"):].replace("_", "."), []).append(cell)
+    tests = [_grade_id(c) for c in submitted_nb.get("cells", [])]
     sources, problems = {}, {}
     for exercise_id in exercise_ids:
+        if tests.count(f"test_{exercise_id.replace('.', '_')}") != 1:
+            problems[exercise_id] = "its locked test cell was deleted: a notebook without it scores 0 for the exercise"
+            continue
         cells = found.get(exercise_id, [])
         if len(cells) != 1 or cells[0].get("cell_type") != "code" or not isinstance(cells[0].get("source"), str):
             problems[exercise_id] = ("its answer cell is missing, duplicated or no longer a code cell (its nbgrader "
