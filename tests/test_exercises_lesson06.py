@@ -87,8 +87,21 @@ def lstm_tanh_sigmoid(x, h, c, W, U, b):
     return [gate(o) * np.tanh(c_new), c_new]
 
 
+def _lstm_tensorflow(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+    """Right arithmetic with TensorFlow ops, which refuse float32 + float64 where numpy promotes."""
+    import tensorflow as tf
+
+    units = h_prev.shape[1]
+    z = tf.matmul(x_t, kernel) + tf.matmul(h_prev, recurrent_kernel) + bias
+    i, f = tf.sigmoid(z[:, :units]), tf.sigmoid(z[:, units:2 * units])
+    g, o = tf.tanh(z[:, 2 * units:3 * units]), tf.sigmoid(z[:, 3 * units:])
+    c = f * c_prev + i * g
+    return (o * tf.tanh(c)).numpy(), c.numpy()
+
+
 WRONG = {
     "06.1": [
+        ("TensorFlow ops mixing dtypes", lambda *a: _lstm_tensorflow(*a), ("TensorFlow ops do not mix",)),
         ("gate order i, f, o, c", _lstm_wrong(order="ifoc"), ("order",)),
         ("gate order f, i, c, o", _lstm_wrong(order="fico"), ("order",)),
         ("sigmoid and tanh swapped", _lstm_wrong(swap=True), ("swapped",)),

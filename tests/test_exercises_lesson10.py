@@ -62,6 +62,24 @@ def att_keys_as_values(q, k, v, mask):
     return _attend(q, k, v, mask, values=k)
 
 
+def att_boolean_index(q, k, v, mask):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.copy()
+        scores[~mask] = MASKED_SCORE          # works only for a mask of the scores' full shape
+    return _attend(q, k, v, None) if mask is None else (softmax(scores) @ v, softmax(scores))
+
+
+def att_mask_after_max(q, k, v, mask):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    scores = scores - scores.max(axis=-1, keepdims=True)   # the maximum may be a masked key's
+    if mask is not None:
+        scores = np.where(mask, scores, MASKED_SCORE)
+    e = np.exp(scores)
+    w = e / e.sum(axis=-1, keepdims=True)
+    return w @ v, w
+
+
 WRONG = {
     "10.1": [
         ("no scaling", lambda q, k, v, m: _attend(q, k, v, m, scale=1.0), ("not scaled", "sqrt(d)")),
@@ -77,6 +95,9 @@ WRONG = {
         ("pair swapped", lambda q, k, v, m: _attend(q, k, v, m)[::-1], ("swapped",)),
         ("weights only", lambda q, k, v, m: _attend(q, k, v, m)[1], ("pair",)),
         ("writes into q", att_in_place, ("read-only",)),
+        ("masked by boolean indexing", att_boolean_index, ("broadcasts", "np.where")),
+        ("masked after subtracting the maximum", att_mask_after_max, ("mask the scores first",)),
+        ("a list of two lists", lambda q, k, v, m: [r.tolist() for r in _attend(q, k, v, m)], ("numpy array",)),
     ],
     "10.2": [
         ("no transpose", lambda x, h: x.reshape(x.shape[0], x.shape[1], h, -1), ("heads before the time",)),
@@ -97,6 +118,8 @@ WRONG = {
          ("expected shape",)),
         ("scaled copy", lambda x, h: x.reshape(x.shape[0], x.shape[1], h, -1).transpose(0, 2, 1, 3) / h,
          ("split_heads", "differ")),
+        ("nested lists", lambda x, h: x.reshape(x.shape[0], x.shape[1], h, -1).transpose(0, 2, 1, 3).tolist(),
+         ("numpy array",)),
     ],
     "10.3": [
         ("upper triangle", lambda n: np.triu(np.ones((n, n), dtype=bool)), ("transposed",)),
@@ -110,6 +133,7 @@ WRONG = {
         ("batch axis added", lambda n: np.tril(np.ones((n, n), dtype=bool))[None], ("expected shape",)),
         ("one row too many", lambda n: np.tril(np.ones((n + 1, n), dtype=bool)), ("expected shape",)),
         ("anti-diagonal", lambda n: np.tril(np.ones((n, n), dtype=bool))[::-1], ("causal_mask",)),
+        ("nested lists", lambda n: [[j <= i for j in range(n)] for i in range(n)], ("numpy array",)),
     ],
 }
 
@@ -142,7 +166,17 @@ WRONG["10.4"] = [
     ("extra batch axis", lambda n, d: _pe(n, d)[None], ("expected shape",)),
     ("exponent 2i/d on the column index", lambda n, d: _pe(n, d, per_column=False, base=10000.0 ** 2),
      ("values differ",)),
+    ("exponent i/d with the pair index", lambda n, d: _pe_pair_index(n, d), ("2i / d_model",)),
+    ("nested lists", lambda n, d: _pe(n, d).tolist(), ("numpy array",)),
 ]
+
+
+def _pe_pair_index(length, d):
+    p = np.arange(length)[:, None]
+    rates = 1.0 / 10000 ** (np.arange(d // 2) / d)       # i / d instead of 2i / d
+    table = np.empty((length, d))
+    table[:, 0::2], table[:, 1::2] = np.sin(p * rates), np.cos(p * rates)
+    return table
 
 
 def _split_reference_style(x, n_heads):

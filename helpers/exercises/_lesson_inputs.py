@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import Mismatch
-from ._safety import _TRUSTED_FILES
+from ._safety import _TRUSTED_FILES, _is_library
 
 
 def plain(value) -> str:
@@ -48,8 +48,10 @@ def _same(before, after) -> bool:
 
 def _student_line(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
-    mine = [f for f in frames if "helpers" not in f.filename.replace("\\", "/").split("/")
-            and os.path.abspath(f.filename) not in _TRUSTED_FILES]
+    # the student's own line if there is one (not numpy's, not TensorFlow's), else the last frame outside helpers
+    mine = [f for f in frames if not _is_library(f.filename)] or [
+        f for f in frames if "helpers" not in f.filename.replace("\\", "/").split("/")
+        and os.path.abspath(f.filename) not in _TRUSTED_FILES]
     if not mine:
         return ""
     return f" (line {mine[-1].lineno}: `{(mine[-1].line or '').strip()}`)"
@@ -73,6 +75,9 @@ def call(function: str, candidate, names: tuple[str, ...], args: tuple, *, keep:
         if not where:
             raise
         again = "" if first else " (it worked on an earlier input: is a size or a value hard-coded?)"
+        if "was expected to be a" in str(error) and "tensor" in str(error):  # TensorFlow refusing to mix dtypes
+            again = (" (TensorFlow ops do not mix float32 and float64 the way numpy does; this input has another "
+                     "dtype than the first: compute with numpy (@, np.tanh, np.exp) or keep one dtype throughout)")
         raise Mismatch(f"{where}: your code raised {type(error).__name__}: {error}{_student_line(error)}"
                        f"{again}") from None
     for name, original, passed in zip(names, args, copies):

@@ -33,6 +33,14 @@ def _call(candidate, *args, what):
         raise
 
 
+def _array(result, what: str) -> np.ndarray:
+    """The lesson's next cells use the result as an array (``.shape``, ``~mask``, ``x + table``): a list fails there."""
+    if not isinstance(result, np.ndarray):
+        raise Mismatch(f"{what}: expected a numpy array, got {type(result).__name__}; the lesson's next cells use "
+                       "it as an array (its .shape, ~mask, x + table), so return np.array(...) rather than a list")
+    return result
+
+
 # ---- 10.1 scaled dot-product attention ---------------------------------------------------------
 
 def _attention_cases():
@@ -51,7 +59,30 @@ def _attention_cases():
             mask = rng.random((*lead, tq, tk)) < 0.6
             mask[..., 0] = True                        # every query may look at one key at least
         cases.append((q, k, v, mask))
+    # masks that broadcast, as the lesson's own cells pass them: one (Tq, Tk) mask for every batch and head,
+    # and (B, 1, Tq, Tk) for every head
+    for seed, lead, mask_lead in [(4, (2, 3), ()), (5, (2, 3), (2, 1))]:
+        rng = draws.rng(100 + seed)
+        q, k, v = rng.normal(size=(*lead, 4, 8)), rng.normal(size=(*lead, 6, 8)), rng.normal(size=(*lead, 6, 3))
+        mask = rng.random((*mask_lead, 4, 6)) < 0.6
+        mask[..., 0] = True
+        cases.append((q, k, v, mask))
+    # extreme scores where each query may look only at its LOWEST-scoring key: the largest score is always masked
+    rng = draws.rng(106)
+    q, k, v = rng.normal(size=(2, 3, 4)) * 30, rng.normal(size=(2, 5, 4)) * 30, rng.normal(size=(2, 5, 2))
+    scores = q @ np.swapaxes(k, -1, -2)
+    mask = scores == scores.min(axis=-1, keepdims=True)
+    cases.append((q, k, v, mask))
     return cases
+
+
+def _masked_after_max(q, k, v, mask):
+    """Weights of the classic slip: each row's maximum subtracted over ALL keys, masked keys included, then masked."""
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(np.where(mask, scores, MASKED_SCORE))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return e / e.sum(axis=-1, keepdims=True)
 
 
 def _attention_wrong(q, k, v, mask):
@@ -94,11 +125,20 @@ def check_attention(candidate):
         expected_out, expected_w = scaled_dot_product_attention(q, k, v, mask)
         where = (f"q {q.shape}, k {k.shape}, v {v.shape}, mask "
                  f"{'None' if mask is None else mask.shape}")
-        result = _call(candidate, *_read_only(q, k, v), None if mask is None else _read_only(mask)[0],
-                       what=f"attention({where})")
+        broadcast = mask is not None and mask.shape != (*q.shape[:-1], k.shape[-2])
+        try:
+            result = _call(candidate, *_read_only(q, k, v), None if mask is None else _read_only(mask)[0],
+                           what=f"attention({where})")
+        except (IndexError, ValueError) as error:
+            if not broadcast:
+                raise
+            raise Mismatch(f"attention({where}) raised {type(error).__name__}: {error}. The mask may have any shape "
+                           f"that broadcasts to the scores (here {mask.shape} for scores "
+                           f"{(*q.shape[:-1], k.shape[-2])}: one mask for every head), so `scores[~mask] = ...` "
+                           "cannot work; use np.where(mask, scores, -1e9)") from None
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise Mismatch(f"attention should return a pair (output, weights), got {type(result).__name__}")
-        out, w = (np.asarray(r) for r in result)
+        out, w = (_array(r, f"attention({where}): {name}") for r, name in zip(result, ("output", "weights")))
         if w.shape == expected_out.shape and out.shape == expected_w.shape and w.shape != out.shape:
             raise Mismatch("output and weights are swapped: return (output, weights)")
         if not (np.issubdtype(out.dtype, np.floating) and np.issubdtype(w.dtype, np.floating)):
@@ -109,6 +149,10 @@ def check_attention(candidate):
                            "weighted average of the values v, (..., Tq, d_v)")
         expect_shape(f"output for {where}", out, expected_out.shape)
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(out))):
+            if mask is not None and not np.all(np.isfinite(_masked_after_max(q, k, v, mask))):
+                raise Mismatch(f"NaN or infinite values for {where}: mask the scores first, then subtract each row's "
+                               "maximum. Subtracted before masking, the maximum can be a masked key's score; every "
+                               "kept exp(score - maximum) then underflows to 0 and the row divides 0 by 0")
             raise Mismatch(f"NaN or infinite values for {where} (scores up to {np.abs(q).max() * np.abs(k).max():.0f}): "
                            "subtract each row's maximum score before exp, and use a large finite negative "
                            "number (e.g. -1e9) rather than -inf for masked scores")
@@ -128,7 +172,7 @@ def check_split_heads(candidate):
         x = rng.normal(size=(batch, time, heads * d_head))
         expected = split_heads(x, heads)
         where = f"x {x.shape}, n_heads {heads}"
-        got = np.asarray(_call(candidate, _read_only(x)[0], heads, what=f"split_heads({where})"))
+        got = _array(_call(candidate, _read_only(x)[0], heads, what=f"split_heads({where})"), f"split_heads({where})")
         if got.shape == (batch, time, heads, d_head):
             raise Mismatch(f"shape {got.shape} for {where}: move the heads before the time axis, "
                            f"(batch, heads, time, d_head) = {expected.shape} (transpose after the reshape)")
@@ -154,7 +198,7 @@ def check_split_heads(candidate):
 def check_causal_mask(candidate):
     for length in (5, 9, 2, 1):            # the telling sizes first: at 1 and 2 several mistakes coincide
         expected = causal_mask(length)
-        got = np.asarray(_call(candidate, length, what=f"causal_mask({length})"))
+        got = _array(_call(candidate, length, what=f"causal_mask({length})"), f"causal_mask({length})")
         expect_shape(f"causal_mask({length})", got, expected.shape)
         if got.dtype != bool:
             raise Mismatch(f"causal_mask({length}): expected dtype bool (True = may attend), got {got.dtype}; "
@@ -183,7 +227,7 @@ def check_positions(candidate):
     for length, d_model in [(6, 8), (11, 4), (1, 2), (50, 16)]:
         expected = sinusoidal_positions(length, d_model).astype(np.float64)
         where = f"sinusoidal_positions({length}, {d_model})"
-        got = np.asarray(_call(candidate, length, d_model, what=where))
+        got = _array(_call(candidate, length, d_model, what=where), where)
         if got.shape == (d_model, length) and length != d_model:
             raise Mismatch(f"{where}: shape {got.shape} is transposed; expected (length, d_model) = {expected.shape}")
         expect_shape(where, got, expected.shape)
@@ -203,6 +247,12 @@ def check_positions(candidate):
             raise Mismatch(f"{where}: sin and cos swapped: even columns (2i) are sin, odd columns (2i + 1) cos")
         if length > 1 and np.allclose(got[:-1], expected[1:], atol=1e-5):
             raise Mismatch(f"{where}: positions start at 1; the first position is p = 0 (row 0 is sin 0, cos 0)")
+        pair_rates = 1.0 / 10000 ** (np.arange(d_model // 2) / d_model)
+        by_pair_index = np.empty_like(expected)
+        by_pair_index[:, 0::2], by_pair_index[:, 1::2] = np.sin(p * pair_rates), np.cos(p * pair_rates)
+        if d_model > 2 and length > 1 and np.allclose(got, by_pair_index, atol=1e-5):
+            raise Mismatch(f"{where}: the exponent uses the pair index i over d_model; it is 2i / d_model: "
+                           "the rate of pair i is 1 / 10000^(2i / d_model)")
         if np.allclose(got[0], expected[0], atol=1e-5) and length > 1 and d_model > 2:
             column_rates = 1.0 / 10000 ** (np.arange(d_model) / d_model)
             by_column = np.where(np.arange(d_model) % 2 == 0, np.sin(p * column_rates), np.cos(p * column_rates))
