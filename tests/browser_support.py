@@ -94,16 +94,15 @@ def wait_for_json(url: str, process: subprocess.Popen, seconds: float = 120):
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, base: Path, seconds: float = 120):
+def jupyterlab(root: Path, base: Path, seconds: float = 120, cwd: Path | None = None):
     """JupyterLab serving ``root`` with the options of ``make present`` (offline: no extension
     manager, news or update check), plus what a test needs: a free port and a token,
-    ``window.jupyterapp`` to run commands, and its own settings (no news toast), workspaces,
-    config and runtime folders under ``base``. Yields ``{"url", "token", "log"}``."""
+    ``window.jupyterapp`` to run commands, and its own (empty) user settings, workspaces,
+    config and runtime folders under ``base``; started in ``cwd`` (default ``root``; `make present` starts in
+    the repository, where nbgrader_config.py is). Yields ``{"url", "token", "log"}``."""
     from tools import present
 
-    settings = base / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
+    (base / "settings").mkdir(parents=True, exist_ok=True)  # empty: the course's defaults (overrides.json) apply
     port, token = free_port(), os.urandom(16).hex()
     env = dict(os.environ, COURSE_PROFILE="fast", JUPYTER_CONFIG_DIR=str(base / "config"),
                JUPYTER_RUNTIME_DIR=str(base / "runtime"), IPYTHONDIR=str(base / "ipython"))
@@ -113,7 +112,7 @@ def jupyterlab(root: Path, base: Path, seconds: float = 120):
         f"--LabApp.workspaces_dir={base / 'workspaces'}", f"--LabApp.user_settings_dir={base / 'settings'}"]
     log_path = base / "jupyterlab.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd or root)
         try:
             url = f"http://127.0.0.1:{port}"
             if wait_for_json(f"{url}/api/status?token={token}", server, seconds) is None:

@@ -66,7 +66,7 @@ def test_lab_command_matches_make_lab():
 
 
 OFFLINE_OPTIONS = ("--LabApp.extension_manager=readonly", "--LabApp.news_url=",
-                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", present.NO_FORMGRADER)
 
 
 def test_lab_never_asks_pypi_or_a_news_feed():
@@ -139,7 +139,7 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
     root = tmp_path / "present"
     root.mkdir()
     clean_copy(LIVE_LESSON, root / LIVE_LESSON.name)
-    with jupyterlab(root, tmp_path) as server:
+    with jupyterlab(root, tmp_path, cwd=ROOT) as server:  # as `make present` runs it: from the repository
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         page = context.new_page()
         problems = request_log(page, redirects_ok=True)
@@ -181,6 +181,14 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck.png"))
             assert problems.problems == [], "; ".join(problems.problems)
+            # the course's defaults (overrides.json, installed by make setup) turn the news pop-up off
+            news = page.evaluate("async (t) => { const s = await (await fetch('/lab/api/settings/"
+                                 "@jupyterlab/apputils-extension:notification?token=' + t)).json();"
+                                 " return [s.settings.fetchNews, s.schema.properties.fetchNews.default]; }",
+                                 server["token"])
+            assert news[0] in (None, "false") and news[1] == "false", f"the news pop-up would show: {news}"
+            errors = [line for line in server["log"].read_text(encoding="utf-8").splitlines() if line.startswith("[E ")]
+            assert errors == [], "the server logged errors while presenting:\n" + "\n".join(errors)
             print(f"{action}; the figure changed while presenting")
         finally:
             try:
@@ -189,3 +197,12 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
                 pass
             context.close()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def test_setup_installs_the_course_defaults_for_jupyterlab():
+    """No "official Jupyter news?" pop-up over a live deck: make setup installs overrides.json."""
+    overrides = json.loads((ROOT / "tools" / "lab_overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    recipe = re.search(r"^\$\(STAMP\):(.*)\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
+    assert "tools/lab_overrides.json" in recipe.group(1)
+    assert "cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json" in recipe.group(2)

@@ -40,13 +40,20 @@ def copy_solutions(out: Path = OUT, source: Path = SOLUTIONS) -> list[Path]:
     return copies
 
 
+# nbgrader's formgrader reads nbgrader_config.py from the repository and logs an error when the course folder
+# (classroom/) is not under the server's root, as for notebooks/ and build/present/. Students and presenters do
+# not grade: it stays off there (instructors grade with `make autograde`, or start JupyterLab at the root).
+NO_FORMGRADER = "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False"
+
+
 def lab_command(out: Path, host: str, port: int, token: str = "") -> list[str]:
     """The JupyterLab command ``make lab`` uses, with ``out`` as the root folder (and no online extension manager)."""
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [str(jupyter) if jupyter.exists() else "jupyter", "lab", "--no-browser",
                f"--ServerApp.ip={host}", f"--ServerApp.port={port}", f"--ServerApp.root_dir={out}",
                "--LabApp.extension_manager=readonly", "--LabApp.news_url=",         # offline: never asks PyPI
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # or a feed for news or updates
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # or a feed for news or updates
+               NO_FORMGRADER]
     if token:
         command.append(f"--IdentityProvider.token={token}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:

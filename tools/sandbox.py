@@ -76,6 +76,11 @@ def wrap(command: list[str], workdir: Path, *, hide=(), network: bool = False) -
             "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session"]
     if not network:
         args.append("--unshare-net")
+    # The private /tmp hides whatever lives there: a checkout or a virtual environment in /tmp (a CI clone, say)
+    # comes back read-only, before the hidden folders inside it are emptied.
+    for path in sorted({Path(p).resolve() for p in (ROOT, sys.prefix, sys.exec_prefix, sys.base_prefix)}):
+        if Path("/tmp") in path.parents:
+            args += ["--ro-bind", str(path), str(path)]
     for folder in hide:
         folder = Path(folder).resolve()
         if folder != workdir and folder not in workdir.parents:
