@@ -217,6 +217,7 @@ def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None,
                     notes.append(f"nbgrader autograde failed (exit code {ran.returncode}); scored from the submission")
                 pending.append((name, student, source, notes,
                                 pool.submit(score_submission, root, source, folder / source.name)))
+                print(f"[{len(pending)}] {name} {student}: notebook run by nbgrader, scoring", flush=True)
     report = []
     for name, student, source, notes, future in pending:
         verdicts = future.result()  # a GradingFailure (the grader's own trouble) stops here, before any write
