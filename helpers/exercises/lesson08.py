@@ -245,6 +245,11 @@ def check_many_to_one(build_many_to_one):
     if out.min() < 0 or out.max() > 1:
         raise Mismatch(f"{where}: output: expected probabilities in [0, 1], got values in "
                        f"[{float(out.min()):.3g}, {float(out.max()):.3g}]: end with Dense(1, activation='sigmoid')")
+    last = getattr(model.layers[-1], "activation", None)  # outputs can land in [0, 1] by chance: look at the layer
+    if "sigmoid" not in getattr(last, "__name__", str(last)):
+        raise Mismatch(f"{where}: output: the last layer ({type(model.layers[-1]).__name__}) has activation "
+                       f"{getattr(last, '__name__', last)!r}, so its outputs are not probabilities: end with "
+                       "Dense(1, activation='sigmoid')")
     # the same reviews behind 9 pads, and reversed: one call of length 16
     long = np.concatenate([np.zeros((10, 9), "int32"), np.concatenate([words, words[:, ::-1]])], axis=1)
     out_long, out_flipped = np.split(_predict(model, long, where), 2)
