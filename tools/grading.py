@@ -200,8 +200,6 @@ def autograde(names=(), root: Path = CLASSROOM, cell_timeout: int | None = None,
     # writes the same gradebook).
     from concurrent.futures import ThreadPoolExecutor
 
-    from tools import scoring
-
     pending = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring") as pool:
         for name in names:

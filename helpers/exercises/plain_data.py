@@ -119,9 +119,6 @@ def _array(payload: str) -> np.ndarray:
     return array
 
 
-_SAFE_MODULES = ("keras", "keras.src", "builtins")
-
-
 def _check_model_config(node, path="config") -> None:
     """Only Keras's own layers: every ``module`` a Keras module, no function or lambda serialised."""
     if isinstance(node, dict):
