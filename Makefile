@@ -15,7 +15,7 @@ JOBS   ?= 2
 XDIST   = $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist loadfile)
 
 .PHONY: help setup lab present test test-unit test-notebooks test-grading test-hosted student check-student execute \
-	slides slides-assets bench bench-compare release autograde lock constraints hosted clean
+	slides slides-assets html bench bench-compare release autograde lock constraints hosted clean
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/ (HOST, PORT, TOKEN to override)"
@@ -27,6 +27,7 @@ help:
 	@echo "make constraints    refresh tools/constraints/ (Colab's and Kaggle's published package sets; needs the internet)"
 	@echo "make execute    re-run solutions/ in the full profile, keeping outputs (NB=solutions/01_*.ipynb for one)"
 	@echo "make slides     build offline reveal.js decks into build/slides/ (index.html lists them)"
+	@echo "make html       one accessible HTML page per lesson into build/html/ (to publish on a course site)"
 	@echo "make slides-assets   install the pinned reveal.js/MathJax once (set-up does it when npm is there)"
 	@echo "make release    nbgrader: classroom/source/ from solutions/, then classroom/release/ (LESSONS=\"03 07\" for some)"
 	@echo "make autograde  nbgrader: grade classroom/submitted/ (fast profile; LESSONS=\"03\" for some)"
@@ -108,6 +109,10 @@ execute: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python -m tools.slides
+
+# One accessible HTML page per lesson (build/html/), from the executed solutions.
+html: $(STAMP)
+	$(BIN)/python -m tools.html_export
 
 # Deck assets (reveal.js, MathJax) from slides/package-lock.json; set-up runs it too (needs npm once).
 slides-assets: $(STAMP)

@@ -542,4 +542,10 @@ def plot_attention(text: str, output: str, weights, *, ax=None, title: str | Non
     cols = [c if c != " " else "␣" for c in text]
     fig = heatmap(weights, rows[: len(rows)], cols, ax=ax, title=title or f"{text!r} → {output!r}", cmap="Blues")
     fig.axes[0].tick_params(axis="x", rotation=0)
+    from .figures import describe, listing
+
+    focus = [f"{row!r} on {cols[int(np.argmax(weights[i]))]!r}" for i, row in enumerate(rows)]
+    describe(fig.axes[0], f"Attention while decoding {text!r} into {output!r}: a heat map, one row per output "
+                          f"character, one column per input character. Where each output character looks "
+                          f"most: {listing(focus, 24)}.")
     return fig

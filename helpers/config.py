@@ -90,8 +90,14 @@ def plot_style() -> None:
     """The course's matplotlib style (set by :func:`setup`; the offline decks draw with it too)."""
     import matplotlib
 
+    from .palette import prop_cycle
+
     matplotlib.rcParams.update({"figure.figsize": (7, 3.5), "figure.dpi": 90, "axes.grid": True,
-                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
+                                "axes.prop_cycle": prop_cycle()})   # colour-vision-safe colours, a style per line
+    from .figures import install
+
+    install()   # in a notebook: every figure shown with its description (alt text and a caption)
 
 
 def setup(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> dict:

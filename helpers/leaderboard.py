@@ -229,6 +229,12 @@ def plot(rows, *, title: str = "", reference: dict | None = None, ax=None):
     ax.set(xlabel="held-out bits per character (lower is better)", title=title)
     ax.set_xlim(0, max(r.bits for r in rows) * 1.12)
     ax.grid(False)
+    from .figures import describe, listing
+
+    best_first = [f"{r.name} {r.bits:.2f} ({r.steps} steps)" for r in reversed(rows)]
+    lines = "".join(f"; reference line: {label} {value:.2f}" for label, value in (reference or {}).items())
+    describe(ax, f"{title or 'Leaderboard'}: held-out bits per character, lower is better, best first: "
+                 f"{listing(best_first, 12)}{lines}.")
     return ax.figure
 
 

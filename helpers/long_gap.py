@@ -237,6 +237,11 @@ def plot_scorecard(card: dict, *, n_classes: int = N_CLASSES, title: str = "Long
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.legend(fontsize=7, loc="lower left")
+    from .figures import describe, percent
+
+    rows = [f"{trick}: " + ", ".join(f"gap {g} {percent(row[g])}" for g in sorted(row)) for trick, row in card.items()]
+    describe(ax, f"{title}: test accuracy against the gap, one line per trick, chance {1 / n_classes:.1%}. "
+                 + ". ".join(rows) + ".")
     return fig
 
 

@@ -297,4 +297,17 @@ def plot_gates(gates: dict, c_seq, tokens, units=None, *, title: str = ""):
                         rotation=90, fontsize=7)
     axes[0].set_title(title)
     fig.tight_layout()
+    from .figures import describe, listing, number
+
+    def mean(values, steps):
+        return number(np.asarray(values)[steps][:, units].mean())
+
+    first, middle = slice(0, 1), slice(1, max(2, len(tokens) - 1))
+    describe(fig, f"{title or 'LSTM gates'}: four heat maps over {len(tokens)} steps ({listing(tokens, 6)}), "
+                  f"one row per unit shown ({len(units)}): forget gate, input gate, output gate, cell state. "
+                  f"Mean over the units at the first step / over the middle steps: forget {mean(gates['f'], first)} / "
+                  f"{mean(gates['f'], middle)}, input {mean(gates['i'], first)} / {mean(gates['i'], middle)}, "
+                  f"output {mean(gates['o'], first)} / {mean(gates['o'], middle)}; the cell state's size "
+                  f"(mean |c|) at the first and last step: {number(np.abs(c_seq[0, units]).mean())} and "
+                  f"{number(np.abs(c_seq[-1, units]).mean())}.")
     return fig

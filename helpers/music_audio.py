@@ -88,4 +88,22 @@ def piano_roll(notes, ax=None, title: str = ""):
     ax.set_xlabel("time (quarter notes)")
     ax.set_ylabel("MIDI pitch")
     ax.set_title(title)
+    from .figures import describe, listing
+
+    if len(notes):
+        end = float((notes[:, 0] + notes[:, 1]).max())
+        low, high = int(notes[:, 2].min()), int(notes[:, 2].max())
+        describe(ax, f"{title or 'Piano roll'}: {len(notes)} notes over {end:.0f} quarter notes, pitches from "
+                     f"{note_name(low)} to {note_name(high)}; it begins "
+                     f"{listing([note_name(int(m)) for m in notes[:12, 2]], 12)}.")
+    else:
+        describe(ax, f"{title or 'Piano roll'}: no notes.")
     return fig
+
+
+NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+
+
+def note_name(midi: int) -> str:
+    """Scientific pitch name of a MIDI note number (60 = C4, middle C)."""
+    return f"{NOTE_NAMES[int(midi) % 12]}{int(midi) // 12 - 1}"

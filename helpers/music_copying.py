@@ -225,4 +225,12 @@ def plot_copying(reports: dict, *, max_bars: int = 6):
     right.axvline(2 - width / 2 - 0.1, color="grey", linestyle=":")
     right.legend(fontsize=8)
     fig.tight_layout()
+    from .figures import describe, number, percent
+
+    parts = [f"{label} ({len(reports[label].chars)} tunes): longest shared run of characters median "
+             f"{number(np.median(reports[label].chars)) if len(reports[label].chars) else 'none'}, longest "
+             f"{int(reports[label].chars.max()) if len(reports[label].chars) else 0}; tunes sharing 2 or more whole "
+             f"bars with a training tune {percent(reports[label].share_copying(2)) if len(reports[label].bars) else 'none'}"
+             for label in labels]
+    describe(fig, "How much of each tune is copied from the training tunes. " + ". ".join(parts) + ".")
     return fig

@@ -7,6 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .figures import describe, listing, number, percent
 from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
@@ -50,6 +51,9 @@ def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: st
         ax.legend(loc="lower right")
     ax.set_xlabel(ylabel)
     ax.set_title(title)
+    shown = [f"{n} {percent(v) if v <= 1 else number(v)}" for n, v in zip(names, scores)]
+    describe(ax, f"{title or 'Scores'}: {ylabel} per model, {listing(shown, 12)}"
+                 + (f"; chance {percent(chance)}." if chance is not None else "."))
     return fig
 
 
@@ -58,7 +62,8 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
 
     The colour of a cell is its accuracy *above chance*, ``(accuracy - chance) / (1 - chance)``
     clipped to [0, 1], with ``chance`` a dict ``{criterion: chance accuracy}`` (a criterion
-    missing from it counts as chance 0): red is at or below chance, green is perfect. So 54 %
+    missing from it counts as chance 0): dark blue is at or below chance, yellow is perfect
+    (cividis: readable with any colour vision, and the number is written in every cell). So 54 %
     on a two-class column (chance 50 %) is as red as 12 % on a ten-class one (chance 10 %).
     The chance level is written under each column's name.
     """
@@ -79,7 +84,7 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
     floor = np.array([float(chance.get(c, 0.0)) for c in criteria])
     skill = np.clip((values - floor) / (1.0 - floor), 0.0, 1.0)             # 0 = chance, 1 = perfect
     fig, ax = _axes(ax, figsize=(1.9 * len(criteria) + 2, 0.55 * len(models) + 1.4))
-    ax.imshow(skill, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
+    ax.imshow(skill, cmap=SCORE_MAP, vmin=0.0, vmax=1.0, aspect="auto")
     labels = [f"{c}\n(chance {chance[c]:.0%})" if c in chance else c for c in criteria]
     ax.set_xticks(range(len(criteria)), labels, rotation=0 if chance else 15)
     ax.set_yticks(range(len(models)), models)
@@ -87,9 +92,17 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
     for i in range(len(models)):
         for j in range(len(criteria)):
             text = "—" if np.isnan(values[i, j]) else f"{values[i, j]:.0%}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=10)
+            dark = not np.isnan(skill[i, j]) and skill[i, j] < 0.55          # cividis is dark blue at 0
+            ax.text(j, i, text, ha="center", va="center", fontsize=10, color="white" if dark else "black")
     ax.set_title(title + (": colour = accuracy above chance" if chance else ""))
+    rows = [f"{m}: " + ", ".join(f"{c} {'no result' if np.isnan(values[i, j]) else percent(values[i, j])}"
+                                 for j, c in enumerate(criteria)) for i, m in enumerate(models)]
+    floors = f" Chance: {', '.join(f'{c} {percent(chance[c])}' for c in criteria if c in chance)}." if chance else ""
+    describe(ax, f"{title}: test accuracy of each model on each criterion. {'. '.join(rows)}.{floors}")
     return fig
+
+
+SCORE_MAP = "cividis"     # the scorecards' colours: ordered by lightness, distinguishable with any colour vision
 
 
 def heatmap(matrix, row_labels=None, col_labels=None, *, ax=None, title: str = "", cmap: str = "viridis"):
@@ -261,4 +274,10 @@ def attention_heads(tokens, weights, *, heads=None, title: str = ""):
     width, height = fig.get_size_inches()
     fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
                         top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a redraw
+    looks = [f"head {h}: " + ", ".join(f"{q} → {tokens[int(np.argmax(weights[h, i]))]}" for i, q in enumerate(tokens))
+             for h in heads]
+    describe(fig, f"{title + ': ' if title else ''}self-attention weights of {len(heads)} head"
+                  f"{'s' * (len(heads) > 1)} over {len(tokens)} words, one heat map per head (rows: the word "
+                  f"that looks, columns: the word looked at). The word each word looks at most, "
+                  + "; ".join(looks) + ".")
     return fig

@@ -418,7 +418,7 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
     verdict = "positive" if trace.probabilities[-1] > 0.5 else "negative"
     ax.set_title(title or f"read token by token: {verdict} ({trace.probabilities[-1]:.0%} positive)")
     deltas = trace.deltas
-    bx.bar(positions, deltas, color=np.where(deltas >= 0, "#2a9d4b", "#d1495b"))
+    bx.bar(positions, deltas, color=np.where(deltas >= 0, "#0072B2", "#D55E00"))   # up or down, blue or orange
     bx.axhline(0, color="#999", lw=1)
     bx.set_ylabel("change")
     labels = [t if k else f"{t}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
@@ -432,6 +432,14 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
         for axis in (ax, bx):
             axis.axvspan(position - 0.4, position + 0.4, color="#d1495b", alpha=0.08, lw=0)
     fig.tight_layout()
+    from .figures import describe, listing
+
+    steps = [f"{t} {p:.2f}" + ("" if k else " (unknown word)")
+             for t, p, k in zip(trace.tokens, trace.probabilities, trace.known)]
+    moves = sorted(range(n), key=lambda i: -abs(deltas[i]))[:3]
+    describe(fig, f"{title or 'A review read token by token'}: P(positive) after each word, from "
+                  f"{trace.start:.2f} before the first: {listing(steps, 30)}. Largest changes: "
+                  + ", ".join(f"{trace.tokens[i]!r} {deltas[i]:+.2f}" for i in moves) + f". Verdict: {verdict}.")
     return fig
 
 

@@ -53,19 +53,30 @@ def plot_embedding(coords, words, groups, *, title: str = "Learned word vectors 
     if len(groups) != len(words):
         raise ValueError(f"argument 'groups': expected one group per word ({len(words)}), got {len(groups)}")
     coords = check_array("coords", coords, shape=(len(words), 2), kind="number")
-    colours = {"positive": "#2a9d4b", "negative": "#d1495b"}
+    colours = {"positive": "#0072B2", "negative": "#D55E00"}   # Okabe-Ito (helpers.palette)
+    markers = {"positive": "^", "negative": "v"}        # shape as well as colour
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for (x, y), word, group in zip(coords, words, groups):
-        colour = colours.get(group, "#888888")
-        ax.scatter(x, y, color=colour, s=18)
+        colour = colours.get(group, "#595959")
+        ax.scatter(x, y, color=colour, s=24, marker=markers.get(group, "o"))
         ax.annotate(word, (x, y), fontsize=8 if group in colours else 7, color=colour,
                     xytext=(3, 2), textcoords="offset points")
     for group, colour in colours.items():
-        ax.scatter([], [], color=colour, label=group)
-    ax.scatter([], [], color="#888888", label="other words")
+        ax.scatter([], [], color=colour, marker=markers[group], label=group)
+    ax.scatter([], [], color="#595959", marker="o", label="other words")
     ax.legend(loc="best", fontsize=8)
     if explained is not None:
         ax.set_xlabel(f"component 1 ({explained[0]:.0%} of variance)")
         ax.set_ylabel(f"component 2 ({explained[1]:.0%})")
     ax.set_title(title)
+    from .figures import describe, listing, number
+
+    centres = {g: coords[[k == g for k in groups]].mean(axis=0) for g in dict.fromkeys(groups)}
+    parts = [f"{g} words ({listing([w for w, k in zip(words, groups) if k == g], 10)}) centred at "
+             f"({number(c[0])}, {number(c[1])})" for g, c in centres.items()]
+    named = {g: c for g, c in centres.items() if g in colours}
+    nearest = [f"{w} nearer the {min(named, key=lambda g: float(np.linalg.norm(coords[i] - named[g])))} words"
+               for i, (w, k) in enumerate(zip(words, groups)) if k not in colours] if named else []
+    describe(ax, f"{title}: a scatter of {len(words)} words on two components. " + "; ".join(parts) + "."
+                 + (f" Of the other words: {listing(nearest, 12)}." if nearest else ""))
     return fig

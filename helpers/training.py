@@ -118,16 +118,12 @@ class LiveLoss(keras.callbacks.Callback):
         elapsed = time.perf_counter() - self.start
         summary = "  ".join(f"{k}={v:.4f}" for k, v in logs.items())
         if _in_notebook():
-            from IPython.display import display
-
+            from .figures import show_live
             from .plots import loss_curve
 
             fig = loss_curve({k: v for k, v in self.history.items() if v},
                              title=f"{self.title}: epoch {epoch + 1}, {elapsed:.0f} s")
-            if self._handle is None:
-                self._handle = display(fig, display_id=True)
-            else:
-                self._handle.update(fig)
+            self._handle = show_live(fig, self._handle)   # the plot and its description, replaced each epoch
             plt.close(fig)
         else:
             print(f"epoch {epoch + 1}  {summary}  ({elapsed:.1f} s)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .figures import describe, listing, percent
 from . import numpy_rnn, text
 from .explorer import explorer
 from .validation import check_array, check_number, check_positive_int
@@ -60,6 +61,12 @@ def unrolled_figure(trace: dict, step: int, labels=None):
     axes[0].set_title(f"step {step}: read {tokens[step]!r}; best guess so far: {guess} "
                       f"({trace['p'][step, best]:.0%})", fontsize=10)
     fig.tight_layout()
+    top = np.argsort(trace["p"][step])[::-1][:3]
+    names = [f"{labels[i] if labels is not None else i} {percent(trace['p'][step, i])}" for i in top]
+    describe(fig, f"The RNN unrolled over {time} words, filled up to step {step} ({tokens[step]!r}): heat maps "
+                  f"of the input x_t ({trace['x'].shape[1]} numbers), the state h_t ({trace['h'].shape[1]}) "
+                  f"and the output p(y_t) per word read. Words: {listing(tokens, 20)}. After "
+                  f"{tokens[step]!r} the most likely: {', '.join(names)}.")
     return fig
 
 
@@ -126,6 +133,13 @@ def graph_figure(time: int = 4, highlight_loss: int | None = None):
     ax.set_ylim(-0.5, 4.4)
     ax.axis("off")
     ax.set_title("one set of weights (W_xh, W_hh, W_hy) used at every step", fontsize=10)
+    text = (f"The RNN's graph unrolled over {time} steps: at each step t, the input x_t feeds the state h_t, "
+            f"which gives the output y_t and its loss L_t; each state h_t also feeds the next one, starting "
+            f"from h_init; the losses add up to L. One set of weights (W_xh, W_hh, W_hy) at every step.")
+    if highlight_loss is not None:
+        text += (f" Highlighted: the gradient of L_{highlight_loss} goes back from y_{highlight_loss} through "
+                 f"h_{highlight_loss} and every earlier state down to h_0.")
+    describe(fig, text)
     return fig
 
 
@@ -144,6 +158,13 @@ def contribution_figure(values, truncate: int | None = None, ax=None, title: str
     ax.set_ylabel("share of ||dL_T/dW_hh||")
     ax.set_xlim(-0.5, time - 0.5)
     ax.set_title(title, fontsize=10)
+    last = max(1, min(5, time // 4))
+    text = (f"{title or 'Gradient reach'}: each of {time} time steps' share of the last loss's gradient on "
+            f"W_hh: the last {last} steps hold {percent(share[-last:].sum())}, the first half "
+            f"{percent(share[: time // 2].sum())}")
+    if truncate is not None and truncate < time:
+        text += f"; steps before the last {truncate} are cut off by truncation"
+    describe(ax, text + ".")
     return fig
 
 

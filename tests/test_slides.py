@@ -132,6 +132,17 @@ def test_deck_is_offline(notebook, decks):
 
 
 @pytest.mark.parametrize("notebook", PER_LESSON)
+def test_every_figure_on_the_slides_is_described(notebook, decks):
+    """Each <img> (figures and explorer frames) carries its figure's description, not nbconvert's default."""
+    from tools import html_export
+
+    page_html = decks[notebook.stem].read_text(encoding="utf-8")
+    assert html_export.figure_problems(page_html, unique=False) == []
+    frames = re.findall(r'"alts":(\[.*?\])', page_html)
+    assert all('""' not in alts for alts in frames), "an explorer frame without a description"
+
+
+@pytest.mark.parametrize("notebook", PER_LESSON)
 def test_deck_keeps_notes_and_drops_skipped_cells(notebook, decks):
     nb = nbformat.read(notebook, as_version=4)
     page_html = decks[notebook.stem].read_text(encoding="utf-8")
@@ -171,6 +182,9 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
             assert sources > 0, f"{deck.name}: the notebook has $...$ math but MathJax found none"
             assert rendered == sources, f"{deck.name}: {rendered} of {sources} formulas rendered"
             assert errors == 0, f"{deck.name}: {errors} formulas have TeX errors"
+            # each formula also as MathML, hidden on screen, for screen readers (MathJax's AssistiveMML)
+            spoken = page.evaluate("document.querySelectorAll('.MJX_Assistive_MathML math').length")
+            assert spoken == sources, f"{deck.name}: {spoken} of {sources} formulas have assistive MathML"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}.slides.png"))
         fits = deck_fit.measure_page(page, notebook.stem)

@@ -127,7 +127,7 @@ def _temperature(recipe):
 def _attention(recipe):
     import numpy as np
 
-    from helpers import attention, widgets_attention
+    from helpers import attention, figures, widgets_attention
 
     examples, decoded, weights = recipe["examples"], recipe["decoded"], recipe["weights"]
     widths = sorted({row[0] for rows in decoded if isinstance(rows, list) for row in rows}) or [1]
@@ -144,7 +144,8 @@ def _attention(recipe):
         if w is None:
             return line, None
         if w not in pictures:
-            pictures[w] = png(attention.plot_attention(text, output, np.asarray(weights[w], dtype=float)))
+            fig = attention.plot_attention(text, output, np.asarray(weights[w], dtype=float))
+            pictures[w] = (png(fig), figures.description(fig))
         return line, pictures[w]
 
     controls = [Control("example", list(range(len(examples))), labels=list(examples), kind="select"),
@@ -201,6 +202,7 @@ class Frames:
     images: list[bytes]
     texts: list[str]
     frames: dict[str, tuple]
+    alts: list[str] = field(default_factory=list)    # each image's description (helpers.figures), its alt text
 
     @property
     def nbytes(self) -> int:
@@ -225,7 +227,7 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
         saved = json.loads(path.read_text(encoding="utf-8"))
         return Frames(saved["kind"], [Control(**c) for c in saved["controls"]],
                       [base64.b64decode(b) for b in saved["images"]], saved["texts"],
-                      {k: tuple(v) for k, v in saved["frames"].items()})
+                      {k: tuple(v) for k, v in saved["frames"].items()}, saved["alts"])
     frames = _render(recipe)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +235,8 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_text(json.dumps({"kind": frames.kind, "controls": [vars(c) for c in frames.controls],
                                        "images": [base64.b64encode(b).decode("ascii") for b in frames.images],
-                                       "texts": frames.texts, "frames": frames.frames}), encoding="utf-8")
+                                       "texts": frames.texts, "frames": frames.frames, "alts": frames.alts}),
+                           encoding="utf-8")
         os.replace(partial, path)
     return frames
 
@@ -241,6 +244,7 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
 def _render(recipe: dict) -> Frames:
     import matplotlib
 
+    from helpers import figures
     from helpers.config import plot_style
 
     kind = recipe.get("kind") if isinstance(recipe, dict) else None
@@ -254,18 +258,25 @@ def _render(recipe: dict) -> Frames:
         count *= len(control.values)
     if count > MAX_FRAMES:
         raise ValueError(f"recipe {kind!r}: expected at most {MAX_FRAMES} positions, got {count}")
-    images, texts, frames, seen_images, seen_texts = [], [], {}, {}, {}
+    images, alts, texts, frames, seen_images, seen_texts = [], [], [], {}, {}, {}
     for position in itertools.product(*(range(len(c.values)) for c in controls)):
         text, fig = draw(*(c.values[i] for c, i in zip(controls, position)))
-        data = fig if isinstance(fig, bytes) else png(fig) if fig is not None else b""
+        if isinstance(fig, tuple):                      # (PNG bytes, description) drawn before
+            data, alt = fig
+        elif fig is None:
+            data, alt = b"", ""
+        else:
+            alt = figures.description(fig)
+            data = png(fig)
         image = seen_images.setdefault(data, len(seen_images))
         if image == len(images):
             images.append(data)
+            alts.append(alt)
         text_index = seen_texts.setdefault(text, len(seen_texts))
         if text_index == len(texts):
             texts.append(text)
         frames["-".join(map(str, position))] = (image, text_index)
-    return Frames(kind, controls, images, texts, frames)
+    return Frames(kind, controls, images, texts, frames, alts)
 
 
 SCRIPT = """(function () {
@@ -284,7 +295,7 @@ SCRIPT = """(function () {
     if (!frame) { return; }
     var image = data.images[frame[0]];
     img.style.display = image ? "" : "none";
-    if (image) { img.src = "data:image/png;base64," + image; }
+    if (image) { img.src = "data:image/png;base64," + image; img.alt = data.alts[frame[0]]; }
     text.innerHTML = data.texts[frame[1]];
     root.setAttribute("data-position", key);
   }
@@ -326,9 +337,10 @@ def to_html(frames: Frames) -> str:
     parts.append("</div>")
     parts.append(f"<div class='course-explorer-text'>{frames.texts[text]}</div>")
     first = base64.b64encode(frames.images[image]).decode("ascii")
-    parts.append(f"<img class='course-explorer-frame' alt='{html.escape(frames.kind)} explorer' "
+    parts.append(f"<img class='course-explorer-frame' alt='{html.escape(frames.alts[image], quote=True)}' "
                  f"src='data:image/png;base64,{first}'>")
     data = {"labels": [c.labels for c in frames.controls], "frames": frames.frames, "texts": frames.texts,
+            "alts": frames.alts,
             "images": [base64.b64encode(b).decode("ascii") for b in frames.images]}
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     parts.append(f"<script type='application/json' class='course-explorer-data'>{payload}</script>")

@@ -309,17 +309,14 @@ def slide_view(nb: nbformat.NotebookNode, max_lines: int = MAX_OUTPUT_LINES) -> 
 
 def exporter():
     from nbconvert import SlidesExporter
-    from traitlets.config import Config
 
-    config = Config()
-    config.SlidesExporter.template_name = "course_reveal"
-    config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
+    from tools.html_export import course_config
+
+    config = course_config("SlidesExporter", "course_reveal")
     config.SlidesExporter.reveal_theme = "white"      # its fonts ship with reveal.js ("simple" imports web fonts)
     config.SlidesExporter.reveal_number = "c/t"
     config.SlidesExporter.reveal_width = str(WIDTH)
     config.SlidesExporter.reveal_height = str(HEIGHT)
-    config.SlidesExporter.exclude_input_prompt = True
-    config.SlidesExporter.exclude_output_prompt = True
     for trait, url in URLS.items():
         setattr(config.SlidesExporter, trait, url)
     return SlidesExporter(config=config)
