@@ -15,7 +15,9 @@ from .validation import (MAX_ITEMS, MAX_LENGTH, check_alloc, check_array, check_
                          check_positive_int, check_size, check_string_list, check_text)
 
 PAD, UNK = "<pad>", "<unk>"
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+# words are runs of letters and digits in any script ("café", "naïve" stay whole), with an optional 's / 't;
+# any other visible character is a token of its own
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\s\w]|_")
 
 
 def tokenize(text: str) -> list[str]:

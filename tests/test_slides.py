@@ -423,6 +423,36 @@ def test_student_version_drops_speaker_notes():
     assert INSTRUCTOR_REMARK.search(nb.cells[1].source), "the remark pattern must catch a typical note"
 
 
+# what a reading of a result looks like: a percentage, "the full profile", "the table/card/curve shows" ...
+RESULT_READING = re.compile(r"\d+(\.\d+)? ?%|full profile|committed run|\bmeasured\b|\breading\b|what to look for|"
+                            r"\bthe (table|card|curve|curves|plot|figure|still|scorecard)\b", re.I)
+
+
+def test_student_version_keeps_readings_as_text():
+    nb = nbformat.v4.new_notebook(cells=[
+        _slide(nbformat.v4.new_markdown_cell("## Results")),
+        _slide(nbformat.v4.new_markdown_cell("Reading the card: the LSTM wins at 90 %."), "notes"),
+        _slide(nbformat.v4.new_markdown_cell("Ask the class which row surprises them."), "notes")])
+    nb.cells[1].metadata["tags"] = [nbtool.READING]
+    student = nbtool.student_version(nb)
+    assert [c.source for c in student.cells] == ["## Results", "Reading the card: the LSTM wins at 90 %."]
+    assert slide_type(student.cells[1]) == "-" and "tags" not in student.cells[1].metadata
+    assert RESULT_READING.search(nb.cells[1].source) and not RESULT_READING.search(nb.cells[2].source)
+
+
+@pytest.mark.parametrize("notebook", PER_LESSON)
+def test_every_reading_of_a_result_reaches_the_students(notebook):
+    """A speaker-notes cell that reads a result is tagged `reading`, so the student copy shows it as text."""
+    nb = nbformat.read(notebook, as_version=4)
+    hidden = [cell.source[:70] for cell in nb.cells if nbtool.is_instructor_note(cell)
+              and RESULT_READING.search(cell.source)]
+    assert hidden == [], f"{notebook.name}: notes that read a result but students would not see: {hidden}"
+    student = nbformat.read(nbtool.NOTEBOOKS / notebook.name, as_version=4)
+    readings = [cell.source for cell in nb.cells if nbtool.is_note(cell) and not nbtool.is_instructor_note(cell)]
+    shown = {cell.source for cell in student.cells if cell.cell_type == "markdown"}
+    assert [r[:60] for r in readings if r not in shown] == [], "run `make student`"
+
+
 @pytest.mark.parametrize("notebook", PER_LESSON)
 def test_student_notebook_has_no_speaker_notes(notebook):
     student = nbformat.read(nbtool.NOTEBOOKS / notebook.name, as_version=4)

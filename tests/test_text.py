@@ -13,6 +13,13 @@ def test_tokenize():
         text.tokenize(3)
 
 
+def test_accented_letters_stay_inside_words():
+    """Everyday reviews have cafés and naïve plots: a word is one token in any script (it was "caf" + "é")."""
+    assert text.tokenize("A naïve café, très bien; Ünïcode don't") == [
+        "a", "naïve", "café", ",", "très", "bien", ";", "ünïcode", "don't"]
+    assert text.tokenize("well-made_film…") == ["well", "-", "made", "_", "film", "…"]
+
+
 def test_vocabulary_roundtrip_and_unknown():
     vocab = text.Vocabulary.build(["b a b", "c b"])
     assert vocab.itos[:3] == ["<pad>", "<unk>", "b"]

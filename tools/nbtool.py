@@ -70,16 +70,35 @@ def strip_solutions(source: str, where: str = "cell") -> str:
     return "\n".join(out)
 
 
+READING = "reading"     # a speaker-notes cell that reads a result: kept, as text, in the student copy
+
+
+def is_note(cell) -> bool:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
+def is_instructor_note(cell) -> bool:
+    """Speaker notes only for the instructor ("Ask the class ...", "Point at ..."): not in the student copy."""
+    return is_note(cell) and READING not in cell.get("metadata", {}).get("tags", [])
+
+
 def student_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """A clean student copy: solution blocks stubbed, outputs and execution counts cleared.
 
-    Speaker-note cells (slide type ``notes``) are for instructors and are left out.
+    Speaker-note cells (slide type ``notes``) are for instructors and are left out, except those tagged
+    ``reading``: a reading of a result (what a table or a curve shows) is speaker notes on the slide, and an
+    ordinary text cell, in the same place, in the student's copy.
     """
     from tools import hosted
 
     nb = nbformat.from_dict(nb)
-    nb.cells = [cell for cell in nb.cells
-                if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"]
+    nb.cells = [cell for cell in nb.cells if not is_instructor_note(cell)]
+    for cell in nb.cells:
+        if is_note(cell):                       # a reading: students see it as text
+            cell.metadata["slideshow"]["slide_type"] = "-"
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != READING]
+            if not cell.metadata["tags"]:
+                del cell.metadata["tags"]
     # the "Open in Colab / Kaggle" links of a student copy open the student copy
     nb.cells = [hosted.links_cell("notebooks", name) if hosted.LINKS_TAG in cell.get("metadata", {}).get("tags", [])
                 else cell for cell in nb.cells]
