@@ -25,6 +25,7 @@ FILES = (
     "fluent_gap14_test.json",
     "fluent_variable_test.json",
     "key_phrase_unseen_test.json",
+    "learning_curves.json",
     "sentiment_lexicon.json",
     "sentiment_pairs_test.json",
 )

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .course_data import DATA_DIR
 from .validation import check_ids, check_number, check_positive_int, check_seed, check_type
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "learning_curves.json"
+DATA = DATA_DIR / "learning_curves.json"      # data/ in a checkout, helpers/data/ in a wheel
 BATCH, SEQ_LEN = 32, 128            # the live leaderboard's batches: 4,096 characters a step
 
 
