@@ -94,6 +94,7 @@ def load(path: Path | str = DATA) -> dict:
 
 def at_chars(points: list[dict], chars: float) -> float | None:
     """Bits per character of a curve after ``chars`` characters (the last checkpoint at or before it)."""
+    chars = check_number("chars", chars, low=0)
     before = [p for p in points if p["chars"] <= chars]
     return before[-1]["bits"] if before else None
 

@@ -84,9 +84,9 @@ def test_read_user_text_refuses_nul_bytes_and_folders(tmp_path):
 def _nan_calls():
     """Every public function or class of helpers with a float parameter, called with NaN there (other
     arguments valid). :func:`test_every_float_parameter_is_in_the_sweep` keeps this list complete."""
-    from helpers import (attention, datasets, dates_typed, gradients, leaderboard, long_gap, music, numpy_rnn, plots,
-                         scorecard, search_errors, sentiment, training, transformer, widgets_attention, widgets_gates,
-                         widgets_music, widgets_rnn)
+    from helpers import (attention, datasets, dates_typed, gradients, leaderboard, learning_curves, long_gap, music,
+                         numpy_rnn, plots, scorecard, search_errors, sentiment, training, transformer, widgets_attention,
+                         widgets_gates, widgets_music, widgets_rnn)
 
     P = numpy_rnn.init_params(3, 4, 3)
     x, t, _ = numpy_rnn.echo_task(4, 3, 1, n_symbols=3)
@@ -172,6 +172,10 @@ def _nan_calls():
         "leaderboard.best_ngram_order:dev_share": lambda v: leaderboard.best_ngram_order(
             np.arange(40) % 5, 5, orders=[2], dev_share=v),
         "leaderboard.train_for:seconds": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, v),
+        "learning_curves.train_curve:seconds": lambda v: learning_curves.train_curve(
+            _tiny_char_model(), np.arange(400) % 5, np.arange(40) % 5, v),
+        "learning_curves.at_chars:chars": lambda v: learning_curves.at_chars(
+            [{"steps": 8, "chars": 100, "seconds": 1.0, "bits": 2.0}], v),
         "leaderboard.train_for:hold": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, 1, hold=v),
         "leaderboard.train_for:floor": lambda v: leaderboard.train_for(_tiny_char_model(), np.arange(40) % 5, 1, floor=v),
         "leaderboard.train_and_score:seconds": lambda v: leaderboard.train_and_score(
