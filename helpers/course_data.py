@@ -26,6 +26,7 @@ FILES = (
     "fluent_variable_test.json",
     "key_phrase_unseen_test.json",
     "learning_curves.json",
+    "negation_reviews.csv",
     "sentiment_lexicon.json",
     "sentiment_pairs_test.json",
 )

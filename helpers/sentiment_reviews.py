@@ -32,6 +32,8 @@ from .validation import check_seed, check_size, check_string_list, check_type
 
 LEXICON_PATH = DATA_DIR / "sentiment_lexicon.json"
 EVERYDAY_PATH = DATA_DIR / "everyday_reviews.csv"
+# The second held-out set: 60 hand-written reviews built around negative polarity (litotes, "nothing", "far from" …).
+NEGATION_PATH = DATA_DIR / "negation_reviews.csv"
 # Negated, these do not flip cleanly ("not cheap" may be praise or complaint): never negated.
 NOT_NEGATED = {"cheap", "missing", "wrong", "fine", "okay", "light", "dark", "cold", "sad", "silly", "fake",
                "sweet", "cool", "safe", "quiet", "soft", "sharp", "late"}
@@ -55,7 +57,7 @@ class Lexicon:
     intensifiers: list
     hedges: list
     neutral: list         # openers that carry no sentiment ("to be honest")
-    adjuncts: list        # trailing phrases that carry none either ("for the price", "on our last visit")
+    adjuncts: list        # trailing phrases that carry none either ("at that price", "on our last visit")
     standards: list       # what a thing is compared with ("i hoped", "last time")
 
     def words(self) -> set:
@@ -154,7 +156,7 @@ class _Writer:
 
     # -- clauses of one polarity --
     def clause(self, sign: int) -> str:
-        """One clause of polarity ``sign``, sometimes followed by a neutral adjunct ("… for the price")."""
+        """One clause of polarity ``sign``, sometimes followed by a neutral adjunct ("… at that price")."""
         body = self.comparison(sign) if self.chance(0.08) else self.bare_clause(sign)
         if self.chance(0.3):
             body = f"{body} {self.pick(self.lex.adjuncts)}"
