@@ -23,6 +23,10 @@ Exit status 1 when something regressed, 0 otherwise. What counts as a regression
   the rule reads them right, e.g. "07 playable rate", "04 BPTT max |diff| vs GradientTape".
 
 Notebooks or metrics that appear in only one table are listed as added/removed, not flagged.
+
+Calibration: when both tables carry `bench/calibration.py`'s workload time, the old times are first
+multiplied by new/old calibration, so a machine that is 30 % slower today shows as a slower
+calibration, not as thirty regressions.
 """
 from __future__ import annotations
 
@@ -68,10 +72,21 @@ def _ok(status: str | None) -> bool:
     return status == "pass"
 
 
+def machine_speed(old: dict, new: dict):
+    """New calibration total over old (>1: the new machine, or its day, is slower); None if either lacks one."""
+    t0 = old.get("calibration", {}).get("before", {}).get("total")
+    t1 = new.get("calibration", {}).get("before", {}).get("total")
+    return t1 / t0 if t0 and t1 else None
+
+
 def compare(old: dict, new: dict, *, time_tolerance: float = TIME_TOLERANCE,
             metric_tolerance: float = METRIC_TOLERANCE) -> tuple[list[str], list[str]]:
     """(regressions, notes) between two parsed benchmarks (see bench.table.parse)."""
     regressions, notes = [], []
+    speed = machine_speed(old, new)
+    if speed is not None:
+        notes.append(f"calibration: the new machine took {speed:.2f}x the old one's time on the fixed workload; "
+                     "old times are scaled by that before comparing")
     for stem in sorted(set(old["notebooks"]) | set(new["notebooks"])):
         if stem not in new["notebooks"]:
             notes.append(f"{stem}: removed (only in the old table)")
@@ -82,8 +97,11 @@ def compare(old: dict, new: dict, *, time_tolerance: float = TIME_TOLERANCE,
         for profile in PROFILES:
             before, after = old["notebooks"][stem].get(profile, {}), new["notebooks"][stem].get(profile, {})
             t0, t1 = before.get("seconds"), after.get("seconds")
+            if speed is not None and t0 is not None:
+                t0 = t0 * speed                   # what the old run would take on the new machine
             if worse(t0, t1, time_tolerance, TIME_FLOOR_S, -1):
-                regressions.append(f"{stem} {profile} time: {t0:.3g} s -> {t1:.3g} s ({(t1 / t0 - 1) * 100:+.0f} %)")
+                regressions.append(f"{stem} {profile} time: {t0:.3g} s -> {t1:.3g} s ({(t1 / t0 - 1) * 100:+.0f} %)"
+                                   + (" (old time calibrated)" if speed is not None else ""))
             m0, m1 = before.get("peak_mib"), after.get("peak_mib")
             if worse(m0, m1, MEMORY_TOLERANCE, MEMORY_FLOOR_MIB, -1):
                 regressions.append(f"{stem} {profile} peak memory: {m0:.4g} MiB -> {m1:.4g} MiB "

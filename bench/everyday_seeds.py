@@ -3,6 +3,9 @@
     python -m bench.everyday_seeds            # seeds 0 and 1, full-profile data and epochs (~1 min a seed)
     python -m bench.everyday_seeds 0 1 2
 
+`make bench` runs seeds 0, 1 and 2 after lesson 08 (:func:`measure`) and records each figure, so
+the lesson's sentences about seeds are checked like its other numbers.
+
 Trains each model as the lesson does in the full profile (8,000 generated reviews, 4 epochs,
 ``sentiment.lesson_data(seed=s)`` and ``keras.utils.set_random_seed(s)``) and prints its accuracy
 on the broad generated test set, the minimal pairs and ``data/everyday_reviews.csv``. The lesson
@@ -31,11 +34,33 @@ def run(seeds) -> list[dict]:
             rows.append({"seed": seed, "model": kind, "seconds": seconds,
                          "broad": sentiment.accuracy(model, data.x_broad, data.y_broad),
                          "pairs": sentiment.accuracy(model, data.x_pairs, data.y_pairs),
-                         "everyday": sentiment.accuracy(model, data.x_everyday, data.y_everyday)})
+                         "everyday": sentiment.accuracy(model, data.x_everyday, data.y_everyday),
+                         "negation": sentiment.accuracy(model, data.x_negation, data.y_negation)})
             r = rows[-1]
             print(f"seed {seed}  {kind:<13} train {seconds:5.1f} s  broad {r['broad']:6.1%}  pairs {r['pairs']:6.1%}  "
-                  f"everyday (hand-written, {len(data.everyday)}) {r['everyday']:6.1%}", flush=True)
+                  f"everyday (hand-written, {len(data.everyday)}) {r['everyday']:6.1%}  "
+                  f"negation (hand-written, {len(data.negation)}) {r['negation']:6.1%}", flush=True)
     return rows
+
+
+SEEDS = (0, 1, 2)
+
+
+def measure(seeds=SEEDS, log=print) -> dict[str, dict]:
+    """Lesson 08's held-out accuracies per seed in bench.run's format: ``{name: {"value", "unit"}}``."""
+    rows = run(seeds)
+    metrics = {}
+    for r in rows:
+        for key, what in (("everyday", "everyday reviews"), ("negation", "negation reviews")):
+            metrics[f"08 {r['model']} accuracy, {what} (hand-written), seed {r['seed']}"] = {"value": r[key], "unit": ""}
+    for kind in ("bag of words", "LSTM"):
+        for key, what in (("everyday", "everyday reviews"), ("negation", "negation reviews")):
+            values = [r[key] for r in rows if r["model"] == kind]
+            metrics[f"08 {kind} accuracy, {what} (hand-written), worst of {len(values)} seeds"] = {
+                "value": min(values), "unit": ""}
+            metrics[f"08 {kind} accuracy, {what} (hand-written), best of {len(values)} seeds"] = {
+                "value": max(values), "unit": ""}
+    return metrics
 
 
 if __name__ == "__main__":

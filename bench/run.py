@@ -31,7 +31,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import seeds
+from bench import calibration, everyday_seeds, seeds
 from bench.table import PROFILES, budget, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,23 +226,33 @@ def machine(environ=os.environ) -> dict:
 def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bool = False) -> dict:
     date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
+    bench["calibration"] = {"before": calibration.workload()}
+    log("calibration before: " + ", ".join(f"{k} {v:.3f} s" for k, v in bench["calibration"]["before"].items()))
+    busy = bench["calibration"]["busy"] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for path in notebooks:
             row, named = {}, {}
             for profile in profiles:
                 runs = []
                 for attempt in range(repeats(profile)):
+                    share = calibration.busy_share(1.0)     # other processes, while the bench is idle
+                    busy[path.stem] = max(busy.get(path.stem, 0.0), share)
                     result = run_once(path, profile, Path(workdir), save=save_full and profile == "full")
                     runs.append(result)
                     log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
-                        f"peak {result['peak_mib'] or 0:.0f} MiB" + (f", {result['error']}" if result["error"] else ""))
+                        f"peak {result['peak_mib'] or 0:.0f} MiB, machine {share:.0%} busy before"
+                        + (f", {result['error']}" if result["error"] else ""))
                 row[profile], metrics = summarize(runs, profile, path.stem)
                 merge_metrics(named, profile, metrics)
             bench["notebooks"][path.stem] = row
             if path.stem == seeds.STEM and "full" in profiles:   # lesson 09's targets must hold for three seeds
                 merge_metrics(named, "full", seeds.measure(log=log))
+            if path.stem == "08_sentiment" and "full" in profiles:   # lesson 08's sentences about seeds
+                merge_metrics(named, "full", everyday_seeds.measure(log=log))
             if named:
                 bench["metrics"][path.stem] = named
+    bench["calibration"]["after"] = calibration.workload()
+    log("calibration after: " + ", ".join(f"{k} {v:.3f} s" for k, v in bench["calibration"]["after"].items()))
     return bench
 
 
@@ -259,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no lesson notebooks in {SOLUTIONS}")
         return 1
     repeats("fast")  # validate $REPEATS before spending minutes
+    share = calibration.busy_share(3.0)
+    if share > calibration.BUSY_LIMIT:
+        if os.environ.get("BENCH_FORCE") != "1":
+            print(f"the machine is {share:.0%} busy with other work (limit {calibration.BUSY_LIMIT:.0%}): times would "
+                  "measure that work, not the course. Stop it and run again, or BENCH_FORCE=1 to run anyway "
+                  "(every row is then marked).")
+            return 2
+        print(f"BENCH_FORCE=1: running on a machine {share:.0%} busy; the table says so")
     bench = benchmark(notebooks, args.profiles, save_full=args.save_full)
     from bench import widgets
 

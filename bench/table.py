@@ -4,13 +4,16 @@ A benchmark is a dict::
 
     {"date": "...", "machine": {label: text},
      "notebooks": {stem: {profile: {"seconds": s, "peak_mib": m, "status": "pass"|"fail"|"error: ..."}}},
-     "metrics":   {stem: {metric name: {"unit": u, profile: value}}}}
+     "metrics":   {stem: {metric name: {"unit": u, profile: value}}},
+     "calibration": {"before": {part: s}, "after": {part: s}, "busy": {stem: share}}}   # optional
 
 Profiles are ``fast`` and ``full``; a missing measurement is ``None`` (shown as ``-``).
 """
 from __future__ import annotations
 
 import re
+
+from bench.calibration import BUSY_LIMIT
 
 PROFILES = ("fast", "full")
 BUDGETS = {"fast": 30.0, "full": 120.0}      # seconds per notebook (CONTRIBUTING.md)
@@ -119,6 +122,13 @@ TARGETS += [
      ("08 bag of words accuracy, broad reviews", 0.0)),                    #  the bag of words"
     ("08 SimpleRNN accuracy, broad reviews", "<=", ("08 bag of words accuracy, broad reviews", 0.05)),
     ("08 LSTM accuracy, broad reviews", ">=", ("08 SimpleRNN accuracy, broad reviews", 0.1)),   # "the LSTMs are high"
+    ("08 LSTM accuracy, negation reviews (hand-written)", "<=", 0.7),     # 08: "hardly above the bag of words
+    ("08 LSTM accuracy, negation reviews (hand-written)", "<=",           #  at chance … against 92.0 % on the
+     ("08 LSTM accuracy, everyday reviews (hand-written)", -0.2)),       #  everyday reviews"
+    ("08 LSTM accuracy, negation reviews (hand-written), best of 3 seeds", "<=", 0.7),   # "stays near chance
+                                                                                          #  across seeds"
+    ("08 LSTM accuracy, praise said with a negative word", "<=",         # "73 % of the complaints right and
+     ("08 LSTM accuracy, complaints said with a negative word", -0.15)),  #  40 % of the praise"
     ("10 transformer held-out bits per character (lesson 07's 140 s budget)", ">=",   # 10: "the recurrent model
      ("07 held-out bits per character", 0.0)),                                        #  wins" in 140 s
     ("10 training step GRU over self-attention, T=512", "<=", 0.5),        # 10: attention "the slower of the two"
@@ -164,7 +174,10 @@ def target_rows(bench: dict) -> list[tuple[str, str, object, bool]]:
 
 
 NOTEBOOK_COLUMNS = ["notebook", "fast time (s)", "full time (s)", "fast peak memory (MiB)",
-                    "full peak memory (MiB)", f"fast <= {BUDGETS['fast']:.0f} s", f"full <= {BUDGETS['full']:.0f} s"]
+                    "full peak memory (MiB)", f"fast <= {BUDGETS['fast']:.0f} s", f"full <= {BUDGETS['full']:.0f} s",
+                    "fast (x calibration)", "full (x calibration)", "machine busy before"]
+OLD_NOTEBOOK_COLUMNS = 7         # tables written before the calibration (2026-12-06) have no last three columns
+CALIBRATION_PARTS = ("numpy matmul", "tensorflow GRU step", "matplotlib draw", "total")
 METRIC_COLUMNS = ["metric", "unit", "fast", "full"]
 MISSING = "-"
 
@@ -206,6 +219,12 @@ def parse_number(text: str):
     return float(text)
 
 
+def _ratio(seconds, calibration: dict):
+    if seconds is None or not calibration.get("total"):
+        return None
+    return seconds / calibration["total"]
+
+
 def render(bench: dict) -> str:
     lines = ["# Benchmarks", "",
              f"Written by `make bench` (`bench/run.py`) on {bench.get('date', 'an unknown date')}: every "
@@ -215,6 +234,15 @@ def render(bench: dict) -> str:
              "through `helpers.record()`. Compare two tables with `make bench-compare OLD=old.md NEW=BENCHMARKS.md`.",
              "", "## Machine", "", "| item | value |", "|---|---|"]
     lines += [f"| {escape(k)} | {escape(v)} |" for k, v in bench.get("machine", {}).items()]
+    calibration = bench.get("calibration", {})
+    if calibration.get("before"):
+        lines += ["", "## Calibration", "", "A fixed workload (`bench/calibration.py`, best of three tries each), run before "
+                  "and after the lessons. The notebooks' \"x calibration\" columns are their times divided by the total "
+                  "before; `make bench-compare` compares those, so a slower machine is not a regression. \"Machine busy "
+                  f"before\" is the largest share of the CPU other processes used in the second before a run (limit "
+                  f"{BUSY_LIMIT:.0%}).", "", "| workload | before (s) | after (s) |", "|---|---|---|"]
+        lines += [f"| {part} | {number(calibration['before'].get(part), 4)} | "
+                  f"{number(calibration.get('after', {}).get(part), 4)} |" for part in CALIBRATION_PARTS]
     lines += ["", "## Notebooks", "", "| " + " | ".join(NOTEBOOK_COLUMNS) + " |",
               "|" + "---|" * len(NOTEBOOK_COLUMNS)]
     for stem, runs in bench.get("notebooks", {}).items():
@@ -222,6 +250,10 @@ def render(bench: dict) -> str:
         cells += [number(runs.get(p, {}).get("seconds"), 3) for p in PROFILES]
         cells += [number(runs.get(p, {}).get("peak_mib"), 4) for p in PROFILES]
         cells += [escape(runs.get(p, {}).get("status", MISSING)) for p in PROFILES]
+        before = bench.get("calibration", {}).get("before")
+        cells += [number(None if not before else _ratio(runs.get(p, {}).get("seconds"), before), 3) for p in PROFILES]
+        share = bench.get("calibration", {}).get("busy", {}).get(stem)
+        cells.append(MISSING if share is None else f"{share:.0%}" + (" (over the limit)" if share > BUSY_LIMIT else ""))
         lines.append("| " + " | ".join(cells) + " |")
     overrides = ", ".join(f"{stem} {p} {s:.0f} s" for stem, b in BUDGET_OVERRIDES.items() for p, s in b.items())
     lines += ["", f"Budgets: fast {BUDGETS['fast']:.0f} s, full {BUDGETS['full']:.0f} s a notebook; own budgets: {overrides}."]
@@ -272,11 +304,20 @@ def parse(text: str) -> dict:
         cells = split_row(line)
         if section == "machine" and cells != ["item", "value"] and len(cells) == 2:
             bench["machine"][cells[0]] = cells[1]
-        elif section == "notebooks" and cells[0] != "notebook" and len(cells) == len(NOTEBOOK_COLUMNS):
+        elif section == "calibration" and cells[0] in CALIBRATION_PARTS and len(cells) == 3:
+            for column, moment in ((1, "before"), (2, "after")):
+                value = parse_number(cells[column])
+                if value is not None:
+                    bench.setdefault("calibration", {}).setdefault(moment, {})[cells[0]] = value
+        elif section == "notebooks" and cells[0] != "notebook" and len(cells) in (len(NOTEBOOK_COLUMNS),
+                                                                                 OLD_NOTEBOOK_COLUMNS):
             bench["notebooks"][cells[0]] = {
                 profile: {"seconds": parse_number(cells[1 + i]), "peak_mib": parse_number(cells[3 + i]),
                           "status": cells[5 + i]}
                 for i, profile in enumerate(PROFILES)}
+            if len(cells) == len(NOTEBOOK_COLUMNS) and cells[9] != MISSING:
+                bench.setdefault("calibration", {}).setdefault("busy", {})[cells[0]] = \
+                    float(cells[9].split("%")[0]) / 100
         elif section == "metrics" and stem and cells[0] != "metric" and len(cells) == len(METRIC_COLUMNS):
             bench["metrics"][stem][cells[0]] = {"unit": cells[1], "fast": parse_number(cells[2]),
                                                 "full": parse_number(cells[3])}

@@ -49,7 +49,8 @@ class SentimentData:
 
     ``broad``: fresh generated reviews; ``pairs``: the frozen minimal pairs; ``everyday``: the
     hand-written held-out reviews (``data/everyday_reviews.csv``), which may hold words the
-    vocabulary never saw (encoded as ``<unk>``).
+    vocabulary never saw (encoded as ``<unk>``); ``negation``: the second hand-written set, built
+    around negative polarity (``data/negation_reviews.csv``: *never a dull moment*, *far from perfect*).
     """
 
     vocab: text.Vocabulary
@@ -66,6 +67,9 @@ class SentimentData:
     y_pairs: np.ndarray
     x_everyday: np.ndarray
     y_everyday: np.ndarray
+    negation: datasets.TextDataset
+    x_negation: np.ndarray
+    y_negation: np.ndarray
     info: dict = field(default_factory=dict)
 
 
@@ -86,6 +90,7 @@ def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair
     unknown_rate = check_share("unknown_rate", unknown_rate)
     pairs = datasets.load_frozen("sentiment_pairs_test")
     everyday = sentiment_reviews.load_everyday()
+    negation = sentiment_reviews.load_everyday(sentiment_reviews.NEGATION_PATH)
     probe = set(pairs.texts)
     n_pairs = int(round(n_train * pair_share / 2))
     generated = sentiment_reviews.everyday_reviews(max(n_train - 2 * n_pairs, 1), seed=seed)
@@ -101,7 +106,8 @@ def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair
     raw_broad = sentiment_reviews.everyday_reviews(n_broad, seed=seed + 1)
     broad = raw_broad[[i for i, t in enumerate(raw_broad.texts) if t not in seen and t not in probe]]
     vocab = text.Vocabulary.build(train.texts)
-    maxlen = max(len(text.tokenize(t)) for t in train.texts + broad.texts + pairs.texts + everyday.texts)
+    maxlen = max(len(text.tokenize(t)) for t in train.texts + broad.texts + pairs.texts + everyday.texts
+                 + negation.texts)
     x_train = encode_texts(train.texts, vocab, maxlen)
     hide = (np.random.default_rng(seed + 1).random(x_train.shape) < unknown_rate) & (x_train != vocab.pad_id)
     x_train[hide] = vocab.unk_id
@@ -112,7 +118,8 @@ def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair
                          x_train, train.labels.copy(),
                          encode_texts(broad.texts, vocab, maxlen), broad.labels.copy(),
                          encode_texts(pairs.texts, vocab, maxlen), pairs.labels.copy(),
-                         encode_texts(everyday.texts, vocab, maxlen), everyday.labels.copy(), info)
+                         encode_texts(everyday.texts, vocab, maxlen), everyday.labels.copy(),
+                         negation, encode_texts(negation.texts, vocab, maxlen), negation.labels.copy(), info)
 
 
 def encode_texts(texts, vocab: text.Vocabulary, maxlen: int | None = None, side: str = "pre") -> np.ndarray:
@@ -283,7 +290,7 @@ def accuracy(model, x, y) -> float:
 def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
     """Train each ``builders[name](vocab_size)`` on the same split; return ``(rows, models)``.
 
-    Each row: ``{"model", "parameters", "seconds", "broad", "pairs", "everyday"}`` (accuracies in [0, 1]).
+    Each row: ``{"model", "parameters", "seconds", "broad", "pairs", "everyday", "negation"}`` (accuracies in [0, 1]).
     """
     check_type("builders", builders, dict, "a dict {name: function(vocab_size) -> model}")
     if not builders:
@@ -301,7 +308,8 @@ def compare(builders: dict, data: SentimentData, *, epochs: int, seed: int = 0):
         rows.append({"model": name, "parameters": int(model.count_params()), "seconds": seconds,
                      "broad": accuracy(model, data.x_broad, data.y_broad),
                      "pairs": accuracy(model, data.x_pairs, data.y_pairs),
-                     "everyday": accuracy(model, data.x_everyday, data.y_everyday)})
+                     "everyday": accuracy(model, data.x_everyday, data.y_everyday),
+                     "negation": accuracy(model, data.x_negation, data.y_negation)})
         models[name] = model
     return rows, models
 
@@ -318,12 +326,14 @@ def comparison_table(rows) -> str:
         if not isinstance(r, dict) or any(k not in r for k in keys):
             raise ValueError(f"argument 'rows': expected dicts with keys {list(keys)} at index {i}, got {r!r:.60}")
     everyday = all("everyday" in r for r in rows)
+    negation = all("negation" in r for r in rows)
     header = (f"{'model':<20}{'parameters':>11}{'train (s)':>11}{'broad reviews':>15}{'minimal pairs':>15}"
-              + (f"{'everyday (hand)':>17}" if everyday else ""))
+              + (f"{'everyday (hand)':>17}" if everyday else "") + (f"{'negation (hand)':>17}" if negation else ""))
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(f"{r['model']:<20}{r['parameters']:>11,}{r['seconds']:>11.1f}{r['broad']:>15.1%}{r['pairs']:>15.1%}"
-                     + (f"{r['everyday']:>17.1%}" if everyday else ""))
+                     + (f"{r['everyday']:>17.1%}" if everyday else "")
+                     + (f"{r['negation']:>17.1%}" if negation else ""))
     return "\n".join(lines)
 
 

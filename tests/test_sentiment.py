@@ -25,6 +25,8 @@ def test_lesson_data_keeps_test_sentences_out_of_training():
     assert data.x_train.shape == (len(data.train), data.maxlen) and data.x_train.dtype == np.int32
     assert data.x_pairs.shape == (400, data.maxlen)
     assert data.x_everyday.shape == (88, data.maxlen) and data.y_everyday.tolist() == data.everyday.labels.tolist()
+    assert data.x_negation.shape == (60, data.maxlen) and data.y_negation.tolist() == data.negation.labels.tolist()
+    assert data.negation.texts[0].startswith("Never a dull moment")
     assert (data.x_train[:, -1] != 0).all()  # padded at the front: the last step is a word
 
 
@@ -109,11 +111,12 @@ def test_compare_and_table(vocab):
     rows, models = sentiment.compare({"bag of words": lambda v: sentiment.build_model("bag of words", v)}, data,
                                      epochs=1)
     assert rows[0]["pairs"] == 0.5 and rows[0]["parameters"] == len(data.vocab) + 1
-    assert 0 <= rows[0]["everyday"] <= 1
+    assert 0 <= rows[0]["everyday"] <= 1 and 0 <= rows[0]["negation"] <= 1
     table = sentiment.comparison_table(rows)
-    assert "minimal pairs" in table and "50.0%" in table and "everyday (hand)" in table
-    no_everyday = [{k: v for k, v in rows[0].items() if k != "everyday"}]
+    assert "minimal pairs" in table and "50.0%" in table and "everyday (hand)" in table and "negation (hand)" in table
+    no_everyday = [{k: v for k, v in rows[0].items() if k not in ("everyday", "negation")}]
     assert "everyday" not in sentiment.comparison_table(no_everyday)
+    assert "negation" not in sentiment.comparison_table(no_everyday)
     with pytest.raises(ValueError, match="at least one row"):
         sentiment.comparison_table([])
 
