@@ -88,10 +88,23 @@ def _matplotlib() -> float:
 
 
 def workload() -> dict:
-    """Seconds for each part of the fixed workload and their sum (``"total"``)."""
+    """Seconds for each part of the fixed workload and their sum (``"total"``), measured in this process."""
     times = {"numpy matmul": _numpy(), "tensorflow GRU step": _tensorflow(), "matplotlib draw": _matplotlib()}
     times["total"] = sum(times.values())
     return times
+
+
+def workload_in_subprocess() -> dict:
+    """:func:`workload` in a fresh Python, so the bench itself never loads TensorFlow between lessons."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "bench.calibration", "--json"], capture_output=True, text=True,
+                          timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the calibration workload failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def busy_share(seconds: float = 1.0) -> float:
@@ -109,6 +122,12 @@ def ratio(seconds, calibration: dict | None):
 
 
 if __name__ == "__main__":
-    print(f"busy before: {busy_share(2.0):.0%} of the CPU")
-    for name, seconds in workload().items():
-        print(f"{name:<22}{seconds:7.3f} s")
+    import json
+    import sys
+
+    if "--json" in sys.argv[1:]:
+        print(json.dumps(workload()))
+    else:
+        print(f"busy before: {busy_share(2.0):.0%} of the CPU")
+        for name, seconds in workload().items():
+            print(f"{name:<22}{seconds:7.3f} s")

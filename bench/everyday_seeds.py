@@ -47,8 +47,25 @@ SEEDS = (0, 1, 2)
 
 
 def measure(seeds=SEEDS, log=print) -> dict[str, dict]:
-    """Lesson 08's held-out accuracies per seed in bench.run's format: ``{name: {"value", "unit"}}``."""
-    rows = run(seeds)
+    """Lesson 08's held-out accuracies per seed in bench.run's format: ``{name: {"value", "unit"}}``.
+
+    Trains in a fresh Python (``--json``), so the bench itself never loads TensorFlow between lessons.
+    """
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "bench.everyday_seeds", "--json", *map(str, seeds)],
+                          capture_output=True, text=True, timeout=1800, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.everyday_seeds failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    lines = done.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        log(line)
+    return metrics_from_rows(json.loads(lines[-1]))
+
+
+def metrics_from_rows(rows) -> dict[str, dict]:
+    """``run``'s rows as bench.run's metrics: each seed's figure, and the worst and best of the seeds."""
     metrics = {}
     for r in rows:
         for key, what in (("everyday", "everyday reviews"), ("negation", "negation reviews")):
@@ -64,4 +81,9 @@ def measure(seeds=SEEDS, log=print) -> dict[str, dict]:
 
 
 if __name__ == "__main__":
-    run([int(s) for s in sys.argv[1:]] or [0, 1])
+    arguments = [a for a in sys.argv[1:] if a != "--json"]
+    results = run([int(s) for s in arguments] or [0, 1])
+    if "--json" in sys.argv[1:]:
+        import json
+
+        print(json.dumps(results))

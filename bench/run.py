@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 OUTPUT = ROOT / "BENCHMARKS.md"
 DEFAULT_REPEATS = {"fast": 3, "full": 1}
-TIMEOUT_S = 1800                 # per cell; a notebook over budget is reported, not killed early
+TIMEOUT_S = 600                  # per cell (the longest lesson cell takes about 150 s); a hang becomes an error row
 
 
 def lesson_notebooks(folder: Path = SOLUTIONS) -> list[Path]:
@@ -226,7 +226,7 @@ def machine(environ=os.environ) -> dict:
 def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bool = False) -> dict:
     date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
-    bench["calibration"] = {"before": calibration.workload()}
+    bench["calibration"] = {"before": calibration.workload_in_subprocess()}
     log("calibration before: " + ", ".join(f"{k} {v:.3f} s" for k, v in bench["calibration"]["before"].items()))
     busy = bench["calibration"]["busy"] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
@@ -251,7 +251,7 @@ def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bo
                 merge_metrics(named, "full", everyday_seeds.measure(log=log))
             if named:
                 bench["metrics"][path.stem] = named
-    bench["calibration"]["after"] = calibration.workload()
+    bench["calibration"]["after"] = calibration.workload_in_subprocess()
     log("calibration after: " + ", ".join(f"{k} {v:.3f} s" for k, v in bench["calibration"]["after"].items()))
     return bench
 

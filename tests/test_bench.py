@@ -263,3 +263,66 @@ def test_the_seed_run_trains_what_lesson_09_trains():
         (seeds.N_TRAIN, seeds.EPOCHS, seeds.FINAL_LR, seeds.TYPED_SHARE)
     assert (full("UNITS"), full("ATTENTION_UNITS"), full("NOISE")) == (seeds.UNITS, seeds.ATTENTION_UNITS, seeds.NOISE)
     assert "T.training_mix(N_TRAIN, seed=1, typed_share=TYPED_SHARE, noise_words=NOISE, exclude=held_out)" in source
+
+
+# ---- calibration (issue 27) -------------------------------------------------------------------
+
+def _calibrated(total, busy=0.0, scale=1.0):
+    bench = sample()
+    for runs in bench["notebooks"].values():
+        for result in runs.values():
+            if result["seconds"] is not None:
+                result["seconds"] *= scale
+    bench["calibration"] = {"before": {"numpy matmul": 0.25 * total, "tensorflow GRU step": 0.6 * total,
+                                       "matplotlib draw": 0.15 * total, "total": total},
+                            "after": {"numpy matmul": 0.25 * total, "tensorflow GRU step": 0.6 * total,
+                                      "matplotlib draw": 0.15 * total, "total": total},
+                            "busy": {"01_fixed_window": busy, "07_music": 0.0}}
+    return bench
+
+
+def test_calibration_is_written_read_back_and_marks_a_busy_machine():
+    text = table.render(_calibrated(2.0, busy=0.4))
+    assert "## Calibration" in text and "| total | 2 | 2 |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| 01_fixed_window"))
+    assert row.endswith("| 5 | 30 | 40% (over the limit) |")          # 10 s and 60 s over a 2 s calibration
+    back = table.parse(text)
+    assert back["calibration"]["before"]["total"] == 2.0 and back["calibration"]["busy"]["01_fixed_window"] == 0.4
+    quiet = table.render(_calibrated(2.0, busy=0.05))
+    assert "| 5% |" in quiet and "over the limit" not in quiet
+    old_style = "\n".join(line.rsplit(" | ", 3)[0] + " |" if line.startswith("| 01_") else line
+                          for line in table.render(sample()).splitlines())
+    assert table.parse(old_style)["notebooks"]["01_fixed_window"]["full"]["seconds"] == 60.0
+
+
+def test_compare_judges_calibrated_times_so_a_slower_machine_is_no_regression():
+    old = _calibrated(2.0)
+    slower_machine = _calibrated(2.6, scale=1.3)            # everything 30 % slower, the calibration too
+    regressions, notes = compare.compare(old, slower_machine)
+    assert not [r for r in regressions if "time" in r]
+    assert any("1.30x" in n for n in notes)
+    real_regression = _calibrated(2.0, scale=1.3)           # same machine speed, lessons 30 % slower
+    regressions, _ = compare.compare(old, real_regression)
+    assert [r for r in regressions if "01_fixed_window full time" in r]
+    uncalibrated = sample()                                 # an old table without calibration: raw times
+    regressions, _ = compare.compare(uncalibrated, slower_machine)
+    assert [r for r in regressions if "time" in r]
+
+
+def test_bench_refuses_a_busy_machine(monkeypatch, capsys, tmp_path):
+    from bench import calibration
+    monkeypatch.setattr(calibration, "busy_share", lambda seconds=1.0: 0.8)
+    monkeypatch.delenv("BENCH_FORCE", raising=False)
+    ran = []
+    monkeypatch.setattr(run, "benchmark", lambda *a, **k: ran.append(1))
+    assert run.main([str(tmp_path / "00_x.ipynb"), "--out", str(tmp_path / "b.md")]) == 2
+    assert "80% busy" in capsys.readouterr().out and not ran and not (tmp_path / "b.md").exists()
+
+
+def test_calibration_workload_measures_each_part():
+    from bench import calibration
+    times = calibration.workload()
+    parts = ["numpy matmul", "tensorflow GRU step", "matplotlib draw"]
+    assert all(0 < times[p] < 60 for p in parts)
+    assert times["total"] == pytest.approx(sum(times[p] for p in parts))
+    assert calibration.ratio(3.0, {"total": 1.5}) == 2.0 and calibration.ratio(None, times) is None
