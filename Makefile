@@ -32,8 +32,8 @@ help:
 	@echo "make release    nbgrader: classroom/source/ from solutions/, then classroom/release/ (LESSONS=\"03 07\" for some)"
 	@echo "make autograde  nbgrader: grade classroom/submitted/ (fast profile; LESSONS=\"03\" for some)"
 	@echo "make present    copy solutions/ to build/present/ (afresh) and open JupyterLab there, to present live"
-	@echo "make bench      run every solution in both profiles and write BENCHMARKS.md (REPEATS=n to override),"
-	@echo "                then lesson 10's learning curves (data/learning_curves.json, about 8 minutes)"
+	@echo "make bench      lesson 10's learning curves (data/learning_curves.json, about 8 minutes), then every solution"
+	@echo "                in both profiles, calibrated, into BENCHMARKS.md (REPEATS=n to override; refuses a busy machine)"
 	@echo "make bench-compare   flag regressions: BENCHMARKS.md against its committed version (or OLD=a.md NEW=b.md)"
 	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
 	@echo "PYTHON=python3.12 picks the Python that creates .venv (3.10 to 3.13); VENV=dir another environment"
@@ -120,9 +120,10 @@ slides-assets: $(STAMP)
 	$(BIN)/python -m tools.slides --assets
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
-	@# lesson 10's learning curves: each leaderboard network 60 s on this (quiet) machine -> data/learning_curves.json
+	@# lesson 10's learning curves first (each leaderboard network 60 s -> data/learning_curves.json), so the
+	@# table below shows them
 	COURSE_PROFILE=full $(BIN)/python -m bench.learning_curves
+	$(BIN)/python -m bench.run
 
 # Grading with nbgrader (docs/instructors.md, section 3); settings in nbgrader_config.py.
 LESSONS ?=

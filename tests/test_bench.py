@@ -311,12 +311,21 @@ def test_compare_judges_calibrated_times_so_a_slower_machine_is_no_regression():
 
 def test_bench_refuses_a_busy_machine(monkeypatch, capsys, tmp_path):
     from bench import calibration
-    monkeypatch.setattr(calibration, "busy_share", lambda seconds=1.0: 0.8)
+    monkeypatch.setattr(calibration, "busy_share", lambda seconds=1.0: 0.8)   # busy in every sample
     monkeypatch.delenv("BENCH_FORCE", raising=False)
     ran = []
     monkeypatch.setattr(run, "benchmark", lambda *a, **k: ran.append(1))
     assert run.main([str(tmp_path / "00_x.ipynb"), "--out", str(tmp_path / "b.md")]) == 2
     assert "80% busy" in capsys.readouterr().out and not ran and not (tmp_path / "b.md").exists()
+
+
+def test_a_kernel_still_exiting_is_not_taken_for_other_work(monkeypatch):
+    from bench import calibration
+    samples = iter([0.9, 0.6, 0.02, 0.9])                   # the previous kernel exits, then the machine is quiet
+    monkeypatch.setattr(calibration, "busy_share", lambda seconds=1.0: next(samples))
+    assert calibration.settled_busy_share(0.0) == 0.02
+    monkeypatch.setattr(calibration, "busy_share", lambda seconds=1.0: 0.5)
+    assert calibration.settled_busy_share(0.0) == 0.5        # busy all along: reported as busy
 
 
 def test_calibration_workload_measures_each_part():
