@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bench.calibration import BUSY_LIMIT
+from bench.calibration import BUSY_LIMIT, ratio
 
 PROFILES = ("fast", "full")
 BUDGETS = {"fast": 30.0, "full": 120.0}      # seconds per notebook (CONTRIBUTING.md)
@@ -244,12 +244,6 @@ def learning_curve_lines(curves: dict | None) -> list[str]:
     return lines
 
 
-def _ratio(seconds, calibration: dict):
-    if seconds is None or not calibration.get("total"):
-        return None
-    return seconds / calibration["total"]
-
-
 def render(bench: dict) -> str:
     lines = ["# Benchmarks", "",
              f"Written by `make bench` (`bench/run.py`) on {bench.get('date', 'an unknown date')}: every "
@@ -264,7 +258,7 @@ def render(bench: dict) -> str:
         lines += ["", "## Calibration", "", "A fixed workload (`bench/calibration.py`, best of three tries each), run before "
                   "and after the lessons. The notebooks' \"x calibration\" columns are their times divided by the total "
                   "before; `make bench-compare` compares those, so a slower machine is not a regression. \"Machine busy "
-                  f"before\" is the largest share of the CPU other processes used in the second before a run (limit "
+                  f"before\" is the largest share of the CPU in use just before a run, once the previous run's kernel has exited (limit "
                   f"{BUSY_LIMIT:.0%}).", "", "| workload | before (s) | after (s) |", "|---|---|---|"]
         lines += [f"| {part} | {number(calibration['before'].get(part), 4)} | "
                   f"{number(calibration.get('after', {}).get(part), 4)} |" for part in CALIBRATION_PARTS]
@@ -275,9 +269,8 @@ def render(bench: dict) -> str:
         cells += [number(runs.get(p, {}).get("seconds"), 3) for p in PROFILES]
         cells += [number(runs.get(p, {}).get("peak_mib"), 4) for p in PROFILES]
         cells += [escape(runs.get(p, {}).get("status", MISSING)) for p in PROFILES]
-        before = bench.get("calibration", {}).get("before")
-        cells += [number(None if not before else _ratio(runs.get(p, {}).get("seconds"), before), 3) for p in PROFILES]
-        share = bench.get("calibration", {}).get("busy", {}).get(stem)
+        cells += [number(ratio(runs.get(p, {}).get("seconds"), calibration.get("before")), 3) for p in PROFILES]
+        share = calibration.get("busy", {}).get(stem)
         cells.append(MISSING if share is None else f"{share:.0%}" + (" (over the limit)" if share > BUSY_LIMIT else ""))
         lines.append("| " + " | ".join(cells) + " |")
     overrides = ", ".join(f"{stem} {p} {s:.0f} s" for stem, b in BUDGET_OVERRIDES.items() for p, s in b.items())

@@ -3,7 +3,7 @@
 Part of lesson 08 (:mod:`helpers.sentiment` uses it). Two sources, both offline:
 
 * :func:`everyday_reviews` generates labelled reviews (1 = positive) from a hand-written
-  lexicon of 866 words and phrases (``data/sentiment_lexicon.json``: adjectives graded
+  lexicon of 864 words and phrases (``data/sentiment_lexicon.json``: adjectives graded
   mild/strong, verbs, nouns, whole phrases, intensifiers, hedges, neutral context sentences
   for four topics) and a grammar of many phrasings: plain praise and complaint, negation
   (``not``, ``wasn't``, ``didn't``, ``never`` …), understatement (``wasn't exactly great``,
