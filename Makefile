@@ -81,7 +81,7 @@ test-notebooks: $(STAMP)
 # nbgrader end to end (40 fast-profile notebook runs, ~15 CPU-minutes), kept out of `make test`'s budget; .ci/run runs both.
 test-grading: $(STAMP)
 	COURSE_PROFILE=fast COURSE_GRADING_MATRIX=1 $(BIN)/python -m pytest tests/test_grading_matrix.py \
-		tests/test_grading_cheats.py -v -s --durations=5 $(PYTEST_ARGS)
+		tests/test_grading_cheats.py -v -s --durations=5 $(XDIST) $(PYTEST_ARGS)
 	@# The checkers on inputs drawn as the grader draws them (three salts): right answers pass, wrong ones fail.
 	@for salt in 11 12 13; do COURSE_TEST_SALT=$$salt $(BIN)/python -m pytest tests/test_exercises_*.py -q $(XDIST) \
 		|| exit 1; done

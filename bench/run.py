@@ -31,7 +31,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import calibration, everyday_seeds, seeds
+from bench import calibration, everyday_seeds, explorer_probe, seeds
 from bench.table import PROFILES, budget, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,8 +135,9 @@ def kernel_pid(client) -> int | None:
     return getattr(process, "pid", None)
 
 
-def run_once(path: Path, profile: str, workdir: Path, save: bool = False) -> dict:
-    """Execute one notebook once; returns seconds, peak_mib, metrics and error (None when it ran)."""
+def run_once(path: Path, profile: str, workdir: Path, save: bool = False, probe: bool = False) -> dict:
+    """Execute one notebook once; returns seconds, peak_mib, metrics, error (None when it ran) and, with
+    ``probe``, every explorer's redraw time measured afterwards in the same kernel (not in ``seconds``)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -144,24 +145,57 @@ def run_once(path: Path, profile: str, workdir: Path, save: bool = False) -> dic
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
+    if not save:
+        # nbclient plays a front end for Output widgets (it sends their new state back on the shell channel);
+        # three runs hung, kernel and client idle, in a cell that builds an explorer (01, 05, 06: 2026-12-06),
+        # as in jupyter/nbclient#312. A run whose outputs are not kept does not need it.
+        client.comm_open_handlers = {}
     sampler = PeakSampler(lambda: kernel_pid(client))
     error = None
+    explorers = {}
     with environment(COURSE_PROFILE=profile, COURSE_METRICS_FILE=str(metrics_file)):
         sampler.start()
         start = time.perf_counter()
         try:
-            client.execute()
+            client.reset_execution_trackers()
+            with client.setup_kernel():     # what client.execute() does, keeping the kernel for the probe
+                info = client.wait_for_reply(client.kc.kernel_info())
+                if info is not None and "language_info" in info["content"]:
+                    nb.metadata["language_info"] = info["content"]["language_info"]
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                client.set_widgets_metadata()
+                seconds = time.perf_counter() - start
+                peak = sampler.stop()
+                if probe:
+                    explorers = probe_explorers(client)
         except Exception as exc:  # a failing notebook is a row in the table, not a crash
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-        seconds = time.perf_counter() - start
-        peak = sampler.stop()
+            seconds, peak = time.perf_counter() - start, sampler.stop()
     if save and error is None:
         nbformat.write(nb, path)
     return {"seconds": seconds, "peak_mib": peak / 2**20 if peak else None,
-            "metrics": read_metrics(metrics_file), "error": error}
+            "metrics": read_metrics(metrics_file), "error": error, "explorers": explorers}
 
 
-def run_isolated(path: Path, profile: str, workdir: Path, save: bool = False) -> dict:
+def probe_explorers(client) -> dict:
+    """``bench/explorer_probe.py`` run in the kernel the lesson just ran in: ``{explorer · control: ms}``."""
+    import nbformat
+
+    code = (explorer_probe.SOURCE + "\nimport json as _json\n"
+            "print('EXPLORERS ' + _json.dumps(measure()))\n")
+    cell = nbformat.v4.new_code_cell(code)
+    client.nb.cells.append(cell)
+    try:
+        client.execute_cell(cell, len(client.nb.cells) - 1)
+    finally:
+        client.nb.cells.pop()
+    text = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+    line = next((l for l in text.splitlines() if l.startswith("EXPLORERS ")), None)
+    return json.loads(line[len("EXPLORERS "):]) if line else {}
+
+
+def run_isolated(path: Path, profile: str, workdir: Path, save: bool = False, probe: bool = False) -> dict:
     """:func:`run_once` in a fresh Python process, so no run inherits another's client state.
 
     Measured: in one process, lesson 01's full run hung for about 350 s at its first widget when
@@ -173,6 +207,8 @@ def run_isolated(path: Path, profile: str, workdir: Path, save: bool = False) ->
     command = [sys.executable, "-m", "bench.run", "--one", str(path), "--profiles", profile, "--workdir", str(workdir)]
     if save:
         command.append("--save-full")
+    if probe:
+        command.append("--probe")
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = done.stdout.strip().splitlines()
@@ -246,7 +282,7 @@ def machine(environ=os.environ) -> dict:
 
 def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bool = False) -> dict:
     date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}}
+    bench = {"date": date, "machine": dict(machine(), date=date), "notebooks": {}, "metrics": {}, "widgets": {}}
     bench["calibration"] = {"before": calibration.workload_in_subprocess()}
     log("calibration before: " + ", ".join(f"{k} {v:.3f} s" for k, v in bench["calibration"]["before"].items()))
     busy = bench["calibration"]["busy"] = {}
@@ -259,13 +295,18 @@ def benchmark(notebooks: list[Path], profiles=PROFILES, log=print, save_full: bo
                 for attempt in range(repeats(profile)):
                     share = calibration.settled_busy_share(1.0)     # other processes, while the bench is idle
                     busy[path.stem] = max(busy.get(path.stem, 0.0), share)
-                    result = run_isolated(path, profile, Path(workdir), save=save_full and profile == "full")
+                    probe = profile == "fast" and attempt == 0     # every explorer, once per lesson
+                    result = run_isolated(path, profile, Path(workdir), save=save_full and profile == "full",
+                                          probe=probe)
                     if result["error"]:                     # once more: now and then nbclient waits for a kernel
                         # reply that never comes (kernel and client both idle; seen 2026-12-06 in 01 and 06)
                         log(f"{path.stem} {profile} run {attempt + 1} failed ({result['error']}); running it again")
                         retried.append(f"{path.stem} {profile} ({result['error'][:80]})")
-                        result = run_isolated(path, profile, Path(workdir), save=save_full and profile == "full")
+                        result = run_isolated(path, profile, Path(workdir), save=save_full and profile == "full",
+                                              probe=probe)
                     runs.append(result)
+                    for name, ms in (result.get("explorers") or {}).items():
+                        bench["widgets"][f"{path.stem[:2]} {name}"] = ms
                     log(f"{path.stem} {profile} run {attempt + 1}: {result['seconds']:.1f} s, "
                         f"peak {result['peak_mib'] or 0:.0f} MiB, machine {share:.0%} busy before"
                         + (f", {result['error']}" if result["error"] else ""))
@@ -300,11 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUTPUT)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)        # one run, for run_isolated
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)    # time every explorer after the run
     parser.add_argument("--save-full", action="store_true",
                         help="write the full-profile runs' outputs back into the solution notebooks")
     args = parser.parse_args(argv)
     if args.one:
-        result = run_once(args.one, args.profiles[0], args.workdir or Path(tempfile.gettempdir()), save=args.save_full)
+        result = run_once(args.one, args.profiles[0], args.workdir or Path(tempfile.gettempdir()), save=args.save_full,
+                          probe=args.probe)
         print(json.dumps(result))
         return 0
     notebooks = args.notebooks or lesson_notebooks()
@@ -321,9 +364,6 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"BENCH_FORCE=1: running on a machine {share:.0%} busy; the table says so")
     bench = benchmark(notebooks, args.profiles, save_full=args.save_full)
-    from bench import widgets
-
-    bench["widgets"] = widgets.measure()
     bench["learning_curves"] = stored_learning_curves()
     args.out.write_text(render(bench), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -283,8 +283,10 @@ def render(bench: dict) -> str:
         lines += [f"| {escape(name)} | {escape(text)} | {number(value, 4)} | {'pass' if ok else 'FAIL'} |"
                   for name, text, value, ok in rows]
     if bench.get("widgets"):
-        lines += ["", "## Widget updates", "", "Median milliseconds for one redraw after a control moves "
-                  "(the callback's plotting function plus PNG encoding; `bench/widgets.py`); target <= 100 ms.",
+        lines += ["", "## Widget updates", "", "Every explorer control of every lesson, measured in the lesson's own "
+                  "kernel after its first fast-profile run (`bench/explorer_probe.py`): the median milliseconds of six "
+                  "moves, from setting the control to the callback's return (model call, plotting and the inline "
+                  "backend's PNG encoding; the browser's share is not in it); target <= 100 ms.",
                   "", "| widget | median ms | <= 100 ms |", "|---|---|---|"]
         lines += [f"| {escape(name)} | {ms:.1f} | {'pass' if ms <= 100 else 'FAIL'} |" for name, ms in bench["widgets"].items()]
     lines += learning_curve_lines(bench.get("learning_curves"))

@@ -7,11 +7,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, listing, number, percent
+from .figures import describe, fixed_layout, listing, number, percent
 from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
-           "bag_comparison", "activation_curve", "attention_heads"]
+           "bag_comparison", "activation_curve", "attention_heads", "AttentionHeadsPanel"]
 
 
 def loss_curve(history: dict, ax=None, title: str = "training"):
@@ -186,7 +186,7 @@ class WindowPanel:
             self.marker.set_data([window], [value])
             self.note.xy = (window, value)
             self.note.set_text(f"{value:.0%}")
-        return self.fig
+        return fixed_layout(self.fig)
 
 
 def window_panel(tokens, window: int, accuracies: dict, *, chance: float | None = None):
@@ -223,8 +223,9 @@ def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
     ax.set_title("identical bags of words: the model cannot tell them apart" if same
                  else "different bags of words", color="crimson" if same else "black")
     ax.legend(fontsize=8)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.3)  # fixed: tight_layout costs a draw
-    return fig
+    longest = max(len(w) for w in words)                 # room for the longest word, at 45 degrees
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=min(0.6, (0.35 + 0.055 * longest) / 3))
+    return fixed_layout(fig)                             # fixed layout: tight_layout costs a draw
 
 
 def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh"):
@@ -241,7 +242,7 @@ def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh")
     ax.set_xlabel("x")
     ax.set_ylim(-1.2, 3.2 if activation == "relu" else 1.2)
     fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.17)
-    return fig
+    return fixed_layout(fig)
 
 
 def attention_heads(tokens, weights, *, heads=None, title: str = ""):
@@ -251,33 +252,57 @@ def attention_heads(tokens, weights, *, heads=None, title: str = ""):
     column = key (the word looked at), each row summing to 1. ``heads``: which heads to draw
     (default all). Returns the Figure.
     """
-    tokens = [str(t) for t in tokens]
-    weights = check_array("weights", weights, shape=(None, len(tokens), len(tokens)),
-                          dims=("heads", len(tokens), len(tokens)), kind="number")
-    heads = list(range(weights.shape[0])) if heads is None else [int(h) for h in np.atleast_1d(heads)]
-    bad = [h for h in heads if not 0 <= h < weights.shape[0]]
-    if bad or not heads:
-        raise ValueError(f"argument 'heads': expected head numbers in [0, {weights.shape[0] - 1}], got {heads}")
-    size = 0.32 * len(tokens) + 1.2
-    fig, axes = plt.subplots(1, len(heads), figsize=(min(12.5, size * len(heads) + 0.8), size + 0.6), squeeze=False)
-    for ax, head in zip(axes[0], heads):
-        ax.imshow(weights[head], cmap="viridis", vmin=0, vmax=1)
-        ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=8)
-        ax.set_yticks(range(len(tokens)), tokens if ax is axes[0][0] else [""] * len(tokens), fontsize=8)
-        ax.grid(False)
-        ax.set_title(f"head {head}", fontsize=10)
-    axes[0][0].set_ylabel("query (looks)")
-    axes[0][0].set_xlabel("key (looked at)")
-    if title:
-        fig.suptitle(title, fontsize=11)
-    margin = 0.11 * max(len(t) for t in tokens) + 0.5           # room for the longest word, in inches
-    width, height = fig.get_size_inches()
-    fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
-                        top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a redraw
-    looks = [f"head {h}: " + ", ".join(f"{q} → {tokens[int(np.argmax(weights[h, i]))]}" for i, q in enumerate(tokens))
-             for h in heads]
-    describe(fig, f"{title + ': ' if title else ''}self-attention weights of {len(heads)} head"
-                  f"{'s' * (len(heads) > 1)} over {len(tokens)} words, one heat map per head (rows: the word "
-                  f"that looks, columns: the word looked at). The word each word looks at most, "
-                  + "; ".join(looks) + ".")
-    return fig
+    return AttentionHeadsPanel().update(tokens, weights, heads=heads, title=title)
+
+
+class AttentionHeadsPanel:
+    """Lesson 10's explorer figure, kept between redraws: a new sentence or head changes the heat maps'
+    data, ticks and the figure's size, not its Axes (building them again is most of a redraw's time)."""
+
+    def __init__(self):
+        self.fig, self.axes, self.images = None, [], []
+
+    def _build(self, count: int) -> None:
+        self.fig, axes = plt.subplots(1, count, squeeze=False)
+        self.axes = list(axes[0])
+        self.images = [ax.imshow(np.zeros((1, 1)), cmap="viridis", vmin=0, vmax=1) for ax in self.axes]
+        for ax in self.axes:
+            ax.grid(False)
+        self.axes[0].set_ylabel("query (looks)")
+        self.axes[0].set_xlabel("key (looked at)")
+        self.suptitle = self.fig.suptitle("", fontsize=11)
+
+    def update(self, tokens, weights, *, heads=None, title: str = ""):
+        """Draw ``weights (H, T, T)`` over ``tokens`` for ``heads`` (default all); returns the Figure."""
+        tokens = [str(t) for t in tokens]
+        weights = check_array("weights", weights, shape=(None, len(tokens), len(tokens)),
+                              dims=("heads", len(tokens), len(tokens)), kind="number")
+        heads = list(range(weights.shape[0])) if heads is None else [int(h) for h in np.atleast_1d(heads)]
+        bad = [h for h in heads if not 0 <= h < weights.shape[0]]
+        if bad or not heads:
+            raise ValueError(f"argument 'heads': expected head numbers in [0, {weights.shape[0] - 1}], got {heads}")
+        if self.fig is None or len(self.axes) != len(heads):
+            self._build(len(heads))
+        count = len(tokens)
+        size = 0.32 * count + 1.2
+        self.fig.set_size_inches(min(12.5, size * len(heads) + 0.8), size + 0.6)
+        for ax, image, head in zip(self.axes, self.images, heads):
+            image.set_data(weights[head])
+            image.set_extent((-0.5, count - 0.5, count - 0.5, -0.5))
+            ax.set_xlim(-0.5, count - 0.5)
+            ax.set_ylim(count - 0.5, -0.5)
+            ax.set_xticks(range(count), tokens, rotation=90, fontsize=8)
+            ax.set_yticks(range(count), tokens if ax is self.axes[0] else [""] * count, fontsize=8)
+            ax.set_title(f"head {head}", fontsize=10)
+        self.suptitle.set_text(title)
+        margin = 0.11 * max(len(t) for t in tokens) + 0.5           # room for the longest word, in inches
+        width, height = self.fig.get_size_inches()
+        self.fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
+                                 top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a draw
+        looks = [f"head {h}: " + ", ".join(f"{q} → {tokens[int(np.argmax(weights[h, i]))]}"
+                                           for i, q in enumerate(tokens)) for h in heads]
+        describe(self.fig, f"{title + ': ' if title else ''}self-attention weights of {len(heads)} head"
+                           f"{'s' * (len(heads) > 1)} over {len(tokens)} words, one heat map per head (rows: the "
+                           f"word that looks, columns: the word looked at). The word each word looks at most, "
+                           + "; ".join(looks) + ".")
+        return fixed_layout(self.fig)

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import gradients, long_gap, lstm
 from .explorer import explorer
+from .figures import fixed_layout
 from .validation import check_number, check_positive_int
 
 
@@ -24,7 +25,9 @@ def spectral_radius_figure(radius: float, activation_name: str, length: int, *, 
     radius = check_number("radius", radius, low=0, low_open=True)
     curves = gradient_curves(radius, activation_name, length, units=units)
     rate = gradients.decay_rate(next(iter(curves.values())))
-    return gradients.plot_norm_curves(curves, title=f"{activation_name}: about ×{rate:.3g} per step")
+    fig = gradients.plot_norm_curves(curves, title=f"{activation_name}: about ×{rate:.3g} per step")
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.15)   # fixed: a tight box costs a second layout
+    return fixed_layout(fig)
 
 
 def spectral_radius_explorer(units: int = 32):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, listing, percent
+from .figures import describe, fixed_layout, listing, percent
 from . import numpy_rnn, text
 from .explorer import explorer
 from .validation import check_array, check_number, check_positive_int
@@ -185,8 +185,10 @@ def contribution_panel(time: int, radius: float, window: int):
     k = None if window >= time else window
     values = contribution_values(time, radius, k)
     far = values[: time // 2].sum() / max(values.sum(), 1e-300)
-    return contribution_figure(values, k, title=f"radius {radius:.1f}: the first half of the "
-                                                f"sequence gives {far:.1%} of the gradient")
+    fig = contribution_figure(values, k, title=f"radius {radius:.1f}: the first half of the "
+                                               f"sequence gives {far:.1%} of the gradient")
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.16)   # fixed: a tight box costs a second layout
+    return fixed_layout(fig)
 
 
 def contribution_explorer(time: int = 30):

@@ -56,6 +56,7 @@ def attention_explorer(attention_model, vocab, examples):
                       description="show")
     status = w.HTML()
     out = w.Output()
+    panel = plots.AttentionHeadsPanel()                 # its Axes are kept from one redraw to the next
 
     def redraw(*_):
         result = explain(attention_model, vocab, typed.value)
@@ -66,8 +67,7 @@ def attention_explorer(attention_model, vocab, examples):
         if result["error"]:
             return
         with out:
-            fig = plots.attention_heads(result["tokens"], result["weights"],
-                                        heads=None if head.value < 0 else head.value)
+            fig = panel.update(result["tokens"], result["weights"], heads=None if head.value < 0 else head.value)
             display(fig)
             plt.close(fig)
 

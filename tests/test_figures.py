@@ -160,7 +160,10 @@ def test_a_kernel_shows_figures_with_alt_text_and_a_caption_and_live_plots_updat
     cells = ["from helpers.config import plot_style\nplot_style()\nimport matplotlib.pyplot as plt",
              "fig, ax = plt.subplots()\nax.plot([0, 1], [3, 4], label='loss')\nax.set_title('two points');",
              "from helpers.training import LiveLoss\nlive = LiveLoss('demo')\nlive.on_train_begin()\n"
-             "live.on_epoch_end(0, {'loss': 2.0})\nlive.on_epoch_end(1, {'loss': 1.0})"]
+             "live.on_epoch_end(0, {'loss': 2.0})\nlive.on_epoch_end(1, {'loss': 1.0})",
+             *[f"from helpers.figures import fixed_layout\nfig, ax = plt.subplots(figsize=(4, 2), dpi=90)\n"
+               f"ax.plot([0, 1]); ax.set_axis_off(); ax.set_position([0.3, 0.3, 0.4, 0.4])\n{mark}fig"
+               for mark in ("fixed_layout(fig)\n", "")]]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                             resources={"metadata": {"path": str(ROOT)}}).execute()
@@ -171,3 +174,11 @@ def test_a_kernel_shows_figures_with_alt_text_and_a_caption_and_live_plots_updat
     live = [o for o in nb.cells[2].outputs if "image/png" in o.get("data", {})]
     assert len(live) == 1, "the live loss plot must replace itself, not pile up"
     assert "epoch 2" in live[0].metadata["image/png"]["alt"] and "loss: 2 at 1 to 1 at 2" in live[0].metadata["image/png"]["alt"]
+    # a fixed-layout figure is its whole canvas (no tight box measured); any other is cropped to its content
+    import base64
+    import io
+
+    from PIL import Image
+
+    sizes = [Image.open(io.BytesIO(base64.b64decode(cell.outputs[0].data["image/png"]))).size for cell in nb.cells[3:5]]
+    assert sizes[0] == (360, 180) and sizes[1][0] < 200 and sizes[1][1] < 100, sizes

@@ -5,7 +5,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from helpers import plots, text, transformer, widgets_self_attention
+from helpers import figures, plots, text, transformer, widgets_self_attention
 from helpers import self_attention as S
 
 matplotlib.use("Agg")
@@ -174,9 +174,15 @@ def test_attention_heads_plot_and_explainer():
 
 
 def test_explorer_redraws_when_the_text_or_the_head_changes(monkeypatch):
-    calls = []
-    real = plots.attention_heads
-    monkeypatch.setattr(plots, "attention_heads", lambda *a, **k: calls.append((a, k)) or real(*a, **k))
+    calls, figures = [], []
+    real = plots.AttentionHeadsPanel.update
+
+    def spy(self, *a, **k):
+        calls.append((a, k))
+        figures.append(real(self, *a, **k))
+        return figures[-1]
+
+    monkeypatch.setattr(plots.AttentionHeadsPanel, "update", spy)
     keras.utils.set_random_seed(0)
     _, attention_model = transformer.build_classifier(8, 2, positions="sinusoidal", heads=2, max_len=6,
                                                       return_attention=True)
@@ -189,6 +195,32 @@ def test_explorer_redraws_when_the_text_or_the_head_changes(monkeypatch):
     head.value = 1
     assert [c[0][0] for c in calls] == [["the", "food", "was", "good"], ["not", "bad"], ["not", "bad"]]
     assert calls[-1][1]["heads"] == 1 and status.value == ""
+    # one figure kept across redraws while the number of heads shown stays (2, 2), rebuilt for one head
+    assert figures[0] is figures[1] and figures[2] is not figures[1]
+    assert [ax.get_title() for ax in figures[2].axes] == ["head 1"]
+    assert [t.get_text() for t in figures[1].axes[0].get_xticklabels()] == ["not", "bad"]
+
+
+def test_the_kept_heads_figure_draws_what_a_new_one_draws():
+    """After a longer sentence, the explorer's kept figure shows a shorter one pixel for pixel as a fresh one."""
+    import io
+
+    rng = np.random.default_rng(0)
+
+    def weights(count):
+        w = rng.random((2, count, count))
+        return w / w.sum(-1, keepdims=True)
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60)
+        return buffer.getvalue()
+
+    panel = plots.AttentionHeadsPanel()
+    panel.update("the service was not slow at all".split(), weights(7), title="long")
+    short, w = ["not", "bad", "food"], weights(3)
+    assert png(panel.update(short, w)) == png(plots.attention_heads(short, w))
+    assert figures.description(panel.fig) == figures.description(plots.attention_heads(short, w))
 
 
 def test_classifier_trains_the_same_eagerly_and_as_a_graph(monkeypatch):
