@@ -80,8 +80,9 @@ def _name(root, control, callbacks, counts: dict) -> str:
     return key if counts[key] == 1 else f"{key} ({counts[key]})"
 
 
-def measure(moves: int = MOVES) -> dict:
-    """``{"<explorer kind> · <control>": median ms}`` for every control with a ``value`` callback."""
+def measure(moves: int = MOVES, only=None) -> dict:
+    """``{"<explorer kind> · <control>": median ms}`` for every control with a ``value`` callback
+    (``only``: a list of top-level boxes to limit it to)."""
     import statistics
     import time
 
@@ -92,6 +93,8 @@ def measure(moves: int = MOVES) -> dict:
     for control in live:
         callbacks = getattr(control, "_trait_notifiers", {}).get("value", {}).get("change", [])
         if not callbacks or type(control).__name__ == "Play":
+            continue
+        if only is not None and not any(roots[id(control)] is box for box in only):
             continue
         values = _positions(control, moves)
         if not values:

@@ -335,3 +335,31 @@ def test_calibration_workload_measures_each_part():
     assert all(0 < times[p] < 60 for p in parts)
     assert times["total"] == pytest.approx(sum(times[p] for p in parts))
     assert calibration.ratio(3.0, {"total": 1.5}) == 2.0 and calibration.ratio(None, times) is None
+
+
+def test_the_explorer_probe_times_every_control_with_a_callback_and_catches_a_slow_one():
+    """bench/explorer_probe.py: a slow callback is reported slow, a quick one quick, a control without a
+    callback is left out, and every control ends where it started."""
+    import time as _time
+
+    import ipywidgets as W
+
+    from bench import explorer_probe
+    from helpers.explorer import explorer
+
+    slow = W.IntSlider(value=3, min=0, max=10, description="slow")
+    quick = W.Dropdown(options=["a", "b", "c"], value="b", description="quick")
+    typed = W.Text(value="the food was good", description="typed")
+    idle = W.FloatSlider(value=0.5, description="idle")              # no callback: nothing to time
+    seen = []
+    slow.observe(lambda change: _time.sleep(0.15), names="value")
+    quick.observe(lambda change: seen.append(change["new"]), names="value")
+    typed.observe(lambda change: seen.append(change["new"]), names="value")
+    box = explorer([slow, quick, typed, idle], "probe-test")
+    results = explorer_probe.measure(only=[box])
+    assert set(results) == {"probe-test · slow", "probe-test · quick", "probe-test · typed"}, results
+    assert results["probe-test · slow"] >= 150 > 100 > results["probe-test · quick"]
+    assert results["probe-test · typed"] < 100
+    assert (slow.value, quick.value, typed.value, idle.value) == (3, "b", "the food was good", 0.5)
+    assert {"a", "c"} <= set(seen) and any(s != "the food was good" and s for s in seen if " " in s or s == "the")
+    box.close()
