@@ -52,6 +52,41 @@ def fixed_layout(fig):
     return fig
 
 
+def drawable(label: str) -> str:
+    """``label`` with each character the plot font cannot draw replaced by its name in brackets.
+
+    A typed emoji ("great 🙂") would otherwise show as an empty box, with a "Glyph missing from font"
+    warning under the figure; ``"🙂"`` becomes ``"[slightly smiling face]"``. Invisible joiners and
+    variation selectors are dropped.
+    """
+    import unicodedata
+
+    font = _plot_font()
+    out = []
+    for char in str(label):
+        if unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F:   # joiners, variation selectors
+            continue
+        if font.get_char_index(ord(char)) or char.isspace():
+            out.append(char)
+        else:
+            out.append(f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]")
+    return "".join(out)
+
+
+def _plot_font():
+    """The FT2Font matplotlib draws text with by default (the font ``rcParams["font.family"]`` finds)."""
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font_manager.FontProperties())     # rcParams["font.family"]
+    key = (path, id(font_manager.fontManager))
+    if _FONTS.get("key") != key:
+        _FONTS.update(key=key, font=font_manager.get_font(path))
+    return _FONTS["font"]
+
+
+_FONTS: dict = {}
+
+
 def number(value) -> str:
     """``value`` with 3 significant digits, as a reader would say it (no exponent below 1e5)."""
     value = float(value)

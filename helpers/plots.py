@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, fixed_layout, listing, number, percent
+from .figures import describe, drawable, fixed_layout, listing, number, percent
 from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
@@ -217,7 +217,7 @@ def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
         label_b += f"  (P(positive) = {probabilities[1]:.2f})"
     ax.bar(x - 0.2, count_a, width=0.4, label=label_a, color="#4c9be8")
     ax.bar(x + 0.2, count_b, width=0.4, label=label_b, color="#f0a04b")
-    ax.set_xticks(x, words, rotation=45, ha="right")
+    ax.set_xticks(x, [drawable(w) for w in words], rotation=45, ha="right")
     ax.set_ylabel("count")
     same = np.array_equal(count_a, count_b)
     ax.set_title("identical bags of words: the model cannot tell them apart" if same
@@ -274,7 +274,7 @@ class AttentionHeadsPanel:
 
     def update(self, tokens, weights, *, heads=None, title: str = ""):
         """Draw ``weights (H, T, T)`` over ``tokens`` for ``heads`` (default all); returns the Figure."""
-        tokens = [str(t) for t in tokens]
+        tokens = [drawable(str(t)) for t in tokens]
         weights = check_array("weights", weights, shape=(None, len(tokens), len(tokens)),
                               dims=("heads", len(tokens), len(tokens)), kind="number")
         heads = list(range(weights.shape[0])) if heads is None else [int(h) for h in np.atleast_1d(heads)]

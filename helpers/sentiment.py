@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import datasets, sentiment_reviews, text
+from .figures import drawable
 from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bool, check_choice, check_ids,
                          check_keras_model, check_number, check_seed, check_share, check_size,
                          check_string_list, check_text, check_type, check_vocab_size)
@@ -374,6 +375,7 @@ class TokenTrace:
     known: np.ndarray          # (time,) bool: False for words mapped to <unk>
     start: float               # P(positive) before any word (the empty review)
     probabilities: np.ndarray  # (time,)
+    left_out: int = 0          # tokens after the first ``max_tokens`` that were not read
 
     @property
     def deltas(self) -> np.ndarray:
@@ -390,7 +392,8 @@ def token_trace(model, vocab: text.Vocabulary, review: str, *, max_tokens: int =
     """Read ``review`` one token at a time: P(positive) after each prefix, in one batch of prefixes.
 
     Unknown words become ``<unk>``; an empty review or one made only of unknown words
-    raises ValueError (there is nothing the model knows to read).
+    raises ValueError (there is nothing the model knows to read). A review longer than ``max_tokens``
+    is read up to its first ``max_tokens`` tokens; ``left_out`` says how many were not read.
     """
     check_keras_model("model", model)
     check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
@@ -402,8 +405,8 @@ def token_trace(model, vocab: text.Vocabulary, review: str, *, max_tokens: int =
     tokens = text.tokenize(review)
     if not tokens:
         raise ValueError(f"argument 'review': found no words in {review!r}")
-    if len(tokens) > max_tokens:
-        raise ValueError(f"argument 'review': expected at most {max_tokens} tokens, got {len(tokens)}")
+    left_out = max(0, len(tokens) - max_tokens)
+    tokens = tokens[:max_tokens]
     ids = vocab.encode(tokens)
     known = ids != vocab.unk_id
     if not known.any():
@@ -411,7 +414,7 @@ def token_trace(model, vocab: text.Vocabulary, review: str, *, max_tokens: int =
                          f"try words such as {vocab.itos[2:10]}")
     prefixes = text.pad_sequences([ids[:t] for t in range(len(ids) + 1)], len(ids), side="pre")
     p = predict_proba(model, prefixes.astype(np.int32))  # row 0 is all padding: the empty review
-    return TokenTrace(tokens, known, float(p[0]), p[1:])
+    return TokenTrace(tokens, known, float(p[0]), p[1:], left_out)
 
 
 def plot_token_trace(trace: TokenTrace, *, title: str = ""):
@@ -431,7 +434,7 @@ def plot_token_trace(trace: TokenTrace, *, title: str = ""):
     bx.bar(positions, deltas, color=np.where(deltas >= 0, "#0072B2", "#D55E00"))   # up or down, blue or orange
     bx.axhline(0, color="#999", lw=1)
     bx.set_ylabel("change")
-    labels = [t if k else f"{t}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
+    labels = [drawable(t) if k else f"{drawable(t)}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
     bx.set_xticks(np.concatenate([[-1], positions]), ["(start)"] + labels,
                   rotation=45 if n > 8 else 0, fontsize=8)
     for tick, known in zip(bx.get_xticklabels()[1:], trace.known):

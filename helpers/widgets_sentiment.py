@@ -23,6 +23,9 @@ def describe(trace: sentiment.TokenTrace) -> str:
         share = 1 - float(trace.known.mean())
         line += (f"\n⚠ never seen in training ({share:.0%} of the tokens): {', '.join(map(repr, unknown))}: "
                  "each is read as <unk>, which carries no meaning the model learned")
+    if trace.left_out:
+        line += (f"\nℹ read the first {len(trace.tokens)} tokens of {len(trace.tokens) + trace.left_out}: "
+                 f"the explorer reads at most {len(trace.tokens)}, so the last {trace.left_out} were left out")
     return line
 
 

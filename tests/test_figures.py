@@ -24,6 +24,13 @@ def _close():
     plt.close("all")
 
 
+def test_labels_the_plot_font_cannot_draw_are_named():
+    assert figures.drawable("café naïve , !") == "café naïve , !"          # the font has these: unchanged
+    assert figures.drawable("great🙂") == "great[slightly smiling face]"
+    assert "\ufe0f" not in figures.drawable("❤\ufe0f")                     # a variation selector is dropped
+    assert figures.drawable("👩\u200d💻") == "[woman][personal computer]"   # and so is a zero-width joiner
+
+
 def test_describe_checks_its_arguments():
     fig, ax = plt.subplots()
     with pytest.raises(TypeError, match="argument 'target': expected a matplotlib Figure or Axes, got str"):

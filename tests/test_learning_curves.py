@@ -91,5 +91,11 @@ def test_the_lessons_reading_of_the_committed_curves_holds():
         assert ranked[:2] == ["GRU", "LSTM"], ranked
     assert same_data["transformer"] < min(same_data["fixed window"], same_data["SimpleRNN"])   # attention caught up
     assert abs(same_data["SimpleRNN"] - same_data["fixed window"]) < 0.05                # only draws level
-    best_rnn = min(p["bits"] for p in curves["SimpleRNN"])
+    best_rnn, best_step = min((p["bits"], p["steps"]) for p in curves["SimpleRNN"])
     assert same_time["SimpleRNN"] > best_rnn + 0.1                                       # became unstable
+    import nbformat
+    from pathlib import Path
+
+    lesson = nbformat.read(Path(__file__).resolve().parent.parent / "solutions" / "10_self_attention.ipynb", as_version=4)
+    text = " ".join(" ".join(c.source.split()) for c in lesson.cells if c.cell_type == "markdown")
+    assert f"The SimpleRNN's best was {best_rnn:.2f}, at {best_step:,} steps" in text, (best_rnn, best_step)

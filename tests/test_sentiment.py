@@ -183,11 +183,38 @@ def test_token_trace_flags_unknown_words(vocab):
 
 
 @pytest.mark.parametrize("review, word", [("", "non-empty"), ("   ", "non-empty"),
-                                          ("zebra quokka", "none of its words"), ("good " * 70, "at most")])
+                                          ("zebra quokka", "none of its words")])
 def test_token_trace_bad_input(vocab, review, word):
     with pytest.raises(ValueError) as info:
         sentiment.token_trace(_model("LSTM", vocab), vocab, review)
     assert word in str(info.value)
+
+
+def test_a_long_review_is_read_up_to_the_limit_and_says_so(vocab):
+    model = _model("LSTM", vocab)
+    review = "the food was good , " * 14 + "but the service was slow"         # 75 tokens
+    trace = sentiment.token_trace(model, vocab, review, max_tokens=60)
+    assert trace.tokens == text.tokenize(review)[:60] and trace.left_out == 15 and len(trace.probabilities) == 60
+    first = sentiment.predict_proba(model, sentiment.encode_texts([" ".join(trace.tokens)], vocab))[0]
+    assert trace.probabilities[-1] == pytest.approx(first, abs=1e-6)    # what it reads is the first 60
+    line, fig = widgets_sentiment.review_report(model, vocab, review)
+    assert "read the first 60 tokens of 75" in line and "the last 15 were left out" in line and fig is not None
+    short, _ = widgets_sentiment.review_report(model, vocab, "the food was good")
+    assert "left out" not in short                                      # the negative case: nothing to say
+
+
+def test_an_emoji_is_drawn_by_name_without_a_font_warning(vocab):
+    import warnings
+
+    model = _model("LSTM", vocab)
+    trace = sentiment.token_trace(model, vocab, "the food was good 🙂👍🏽")
+    fig = sentiment.plot_token_trace(trace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                   # "Glyph ... missing from font(s)"
+        fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert "[slightly smiling face]\n(unknown)" in labels and "good" in labels
+    assert "[thumbs up sign]\n(unknown)" in labels
 
 
 def test_widget_builds_and_reports_bad_text(vocab):
