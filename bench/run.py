@@ -151,8 +151,7 @@ def run_once(path: Path, profile: str, workdir: Path, save: bool = False, probe:
         # as in jupyter/nbclient#312. A run whose outputs are not kept does not need it.
         client.comm_open_handlers = {}
     sampler = PeakSampler(lambda: kernel_pid(client))
-    error = None
-    explorers = {}
+    error, seconds, peak, explorers = None, None, None, {}
     with environment(COURSE_PROFILE=profile, COURSE_METRICS_FILE=str(metrics_file)):
         sampler.start()
         start = time.perf_counter()
@@ -171,7 +170,8 @@ def run_once(path: Path, profile: str, workdir: Path, save: bool = False, probe:
                     explorers = probe_explorers(client)
         except Exception as exc:  # a failing notebook is a row in the table, not a crash
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-            seconds, peak = time.perf_counter() - start, sampler.stop()
+            if seconds is None:                     # the lesson failed (not the probe after it)
+                seconds, peak = time.perf_counter() - start, sampler.stop()
     if save and error is None:
         nbformat.write(nb, path)
     return {"seconds": seconds, "peak_mib": peak / 2**20 if peak else None,

@@ -74,17 +74,11 @@ def drawable(label: str) -> str:
 
 
 def _plot_font():
-    """The FT2Font matplotlib draws text with by default (the font ``rcParams["font.family"]`` finds)."""
+    """The FT2Font matplotlib draws text with by default (the font ``rcParams["font.family"]`` finds;
+    matplotlib caches both the lookup and the font)."""
     from matplotlib import font_manager
 
-    path = font_manager.findfont(font_manager.FontProperties())     # rcParams["font.family"]
-    key = (path, id(font_manager.fontManager))
-    if _FONTS.get("key") != key:
-        _FONTS.update(key=key, font=font_manager.get_font(path))
-    return _FONTS["font"]
-
-
-_FONTS: dict = {}
+    return font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
 
 
 def number(value) -> str:
