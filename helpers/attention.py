@@ -521,7 +521,9 @@ def attention_for(seq2seq: Seq2Seq, text: str, output: str) -> np.ndarray:
         raise TypeError(f"argument 'output': expected a string, got {type(output).__name__}")
     decoder_in = np.asarray([[D.OUTPUT_VOCAB.id(D.START)] + ([*D.OUTPUT_VOCAB.encode(output)] if output else [])],
                             dtype=np.int32)
-    weights = np.asarray(seq2seq.attention_model([ids, decoder_in], training=False))[0]
+    from .inference import graph_call
+
+    weights = graph_call(seq2seq.attention_model, inputs=2)([ids, decoder_in])[0]   # traced once: the explorer's typed dates
     return weights[:, :len(D.INPUT_VOCAB.check(text))]
 
 
@@ -530,6 +532,18 @@ def plot_attention(text: str, output: str, weights, *, ax=None, title: str | Non
     limit without writing it), one column per input character."""
     from .plots import heatmap
 
+    rows, cols, weights = attention_labels(text, output, weights)
+    fig = heatmap(weights, rows[: len(rows)], cols, ax=ax, title=title or f"{text!r} → {output!r}", cmap="Blues")
+    fig.axes[0].tick_params(axis="x", rotation=0)
+    from .figures import describe
+
+    describe(fig.axes[0], attention_description(text, output, weights, rows, cols))
+    return fig
+
+
+def attention_labels(text: str, output: str, weights):
+    """``(rows, cols, weights)`` of :func:`plot_attention`: the output characters (and ``<end>``), the input
+    characters (a space shown as ␣), and ``weights`` checked against them."""
     check_type("text", text, str, "the input string")
     check_type("output", output, str, "the output string")
     weights = check_array("weights", weights, ndim=2, kind="number")
@@ -539,13 +553,13 @@ def plot_attention(text: str, output: str, weights, *, ax=None, title: str | Non
     if weights.shape != (len(rows), len(text)):
         raise ValueError(f"argument 'weights': expected shape ({len(rows)}, {len(text)}) for output {output!r} "
                          f"and text {text!r}, got {weights.shape}")
-    cols = [c if c != " " else "␣" for c in text]
-    fig = heatmap(weights, rows[: len(rows)], cols, ax=ax, title=title or f"{text!r} → {output!r}", cmap="Blues")
-    fig.axes[0].tick_params(axis="x", rotation=0)
-    from .figures import describe, listing
+    return rows, [c if c != " " else "␣" for c in text], weights
+
+
+def attention_description(text: str, output: str, weights, rows, cols) -> str:
+    """The heat map's description: where each output character looks most."""
+    from .figures import listing
 
     focus = [f"{row!r} on {cols[int(np.argmax(weights[i]))]!r}" for i, row in enumerate(rows)]
-    describe(fig.axes[0], f"Attention while decoding {text!r} into {output!r}: a heat map, one row per output "
-                          f"character, one column per input character. Where each output character looks "
-                          f"most: {listing(focus, 24)}.")
-    return fig
+    return (f"Attention while decoding {text!r} into {output!r}: a heat map, one row per output character, one "
+            f"column per input character. Where each output character looks most: {listing(focus, 24)}.")

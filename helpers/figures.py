@@ -24,6 +24,8 @@ import numpy as np
 
 ATTRIBUTE = "_course_description"
 FIXED = "_course_fixed_layout"   # set by fixed_layout(): the PNG is the whole canvas, no tight box to measure
+LIVE = "_course_live"            # set by live(): an explorer's figure, redrawn on every move of a control
+LIVE_COMPRESSION = 1             # zlib level for live figures: about a third quicker than the default 6
 CAPTION_KEY = "figure_description"
 MAX_CHARS = 1500         # a description, not a data dump: longer ones are cut at a sentence
 MAX_ITEMS = 8            # lines, bars or labels listed per Axes before "and N more"
@@ -49,6 +51,97 @@ def fixed_layout(fig):
     the text out once more only to measure it, which about doubles an explorer's redraw time.
     """
     setattr(fig, FIXED, True)
+    return fig
+
+
+def margins(fig, *, left: float, right: float, top: float, bottom: float, **spacing):
+    """Set ``fig``'s margins in inches (the figure may change size later: call again) and mark it
+    :func:`fixed_layout`; ``spacing`` (``hspace``, ``wspace``) goes to ``subplots_adjust``. Returns ``fig``.
+
+    The margins come from the labels' lengths (:func:`text_inches`), which costs nothing, where
+    ``tight_layout`` lays out and measures every label.
+    """
+    from .validation import check_number
+
+    left, right, top, bottom = (check_number(name, value, low=0, high=20) for name, value in
+                                (("left", left), ("right", right), ("top", top), ("bottom", bottom)))
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=min(0.45, left / width), right=max(0.55, 1 - right / width),
+                        bottom=min(0.45, bottom / height), top=max(0.55, 1 - top / height), **spacing)
+    return fixed_layout(fig)
+
+
+def pin_labels(ax, *, below: float = 0.0, left: float = 0.0):
+    """Put ``ax``'s axis labels ``below`` inches under it and ``left`` inches left of it (the room its tick
+    labels take), and its title at the top: fixed places, where matplotlib would measure every tick
+    label again on every draw to place them (about a fifth of a heat map explorer's redraw). Call it
+    after the margins are set; returns ``ax``."""
+    from .validation import check_number
+
+    below = check_number("below", below, low=0, high=20)
+    left = check_number("left", left, low=0, high=20)
+    width, height = ax.figure.get_size_inches()
+    box = ax.get_position()
+    ax.xaxis.set_label_coords(0.5, -below / max(box.height * height, 1e-6))
+    ax.yaxis.set_label_coords(-left / max(box.width * width, 1e-6), 0.5)
+    ax.title.set_y(1.0)
+    ax._autotitlepos = False            # the title's place is set: no ticks on top to avoid (matplotlib's own flag)
+    return ax
+
+
+def text_width(labels, fontsize: float) -> float:
+    """The longest of ``labels``' length in inches at ``fontsize`` points: an estimate from its count of
+    characters (0.6 em each, a little generous, which is what a margin needs)."""
+    from .validation import check_number
+
+    fontsize = check_number("fontsize", fontsize, low=0, low_open=True, high=200)
+    return max((len(str(label)) for label in labels), default=0) * 0.6 * fontsize / 72
+
+
+def text_height(labels, fontsize: float, rotation: float = 0) -> float:
+    """The height in inches of the longest of ``labels`` drawn at ``rotation`` degrees (0: one line;
+    90: its whole length), as x tick labels need below their axis."""
+    import math
+
+    from .validation import check_number
+
+    angle = math.radians(check_number("rotation", rotation, low=-360, high=360))
+    return abs(text_width(labels, fontsize) * math.sin(angle)) + abs(1.25 * fontsize / 72 * math.cos(angle))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def power_label(value) -> str:
+    """A log axis' tick label as plain text: ``1e-40`` as ``10⁻⁴⁰`` (empty between powers of ten, and for
+    anything but a positive finite number: a tick formatter labels, it does not refuse)."""
+    import math
+
+    if not value > 0 or not math.isfinite(value):
+        return ""
+    exponent = math.log10(value)
+    return f"10{str(round(exponent)).translate(_SUPERSCRIPT)}" if abs(exponent - round(exponent)) < 1e-6 else ""
+
+
+def power_ticks(axis) -> None:
+    """Label a log ``axis`` (``ax.yaxis``) with :func:`power_label`, minor ticks unlabelled: the same look
+    as matplotlib's ``10^{-40}``, drawn as text rather than laid out as mathematics on every redraw
+    (about half an explorer's drawing time on a log axis)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: power_label(value)))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def live(fig):
+    """Mark ``fig`` as an explorer's figure, drawn again on every move of a control; returns ``fig``.
+
+    It is shown at the screen's density (the figure's own dpi, one pixel per CSS pixel) with quick PNG
+    compression, whatever the notebook's format for other figures (music21 turns on "retina", which
+    draws four times the pixels): a move of a slider then costs about a quarter of the drawing. The
+    figure keeps its size on the page; on a high-density screen it is a little softer than a still.
+    """
+    setattr(fig, LIVE, True)
     return fig
 
 
@@ -282,6 +375,11 @@ def _png(fig):
 
     shell = get_ipython()
     fixed = {"bbox_inches": None} if getattr(fig, FIXED, False) else {}
+    if getattr(fig, LIVE, False):       # an explorer's redraw: one pixel per CSS pixel, quick compression
+        from IPython.core.pylabtools import print_figure
+
+        return print_figure(fig, "png", base64=True, **{"bbox_inches": "tight", **fixed},
+                            pil_kwargs={"compress_level": LIVE_COMPRESSION})
     formatter = shell.display_formatter.formatters["image/png"] if shell is not None else None
     printer = None
     if formatter is not None:

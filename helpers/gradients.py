@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .figures import power_ticks
 from .validation import (MAX_LENGTH, MAX_UNITS, check_array, check_choice, check_keras_model, check_number,
                          check_positive_int, check_seed, check_size)
 
@@ -144,6 +145,7 @@ def plot_norm_curves(curves: dict, *, title: str = "", ax=None, label: str = "sp
     ax.set_ylabel("||dh_t / dh_0||")
     ax.set_title(title)
     ax.legend(fontsize=8)
+    power_ticks(ax.yaxis)
     return fig
 
 

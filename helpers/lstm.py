@@ -260,8 +260,10 @@ def plot_gates(gates: dict, c_seq, tokens, units=None, *, title: str = ""):
     ``gates`` from :func:`lstm_forward` for one row (``(time, units)`` each), ``c_seq`` ``(time, units)``,
     ``tokens`` the ``time`` labels, ``units`` the unit indices to show (default: all).
     """
-    import matplotlib.pyplot as plt
+    return GatesPanel().update(gates, c_seq, tokens, units, title=title)
 
+
+def _check_gates(gates, c_seq, tokens, units):
     c_seq = check_array("c_seq", c_seq, ndim=2, dims=("time", "units"), kind="number")
     if not isinstance(gates, dict) or any(k not in gates for k in ("f", "i", "o")):
         raise TypeError(f"argument 'gates': expected a dict with keys 'i', 'f', 'o' (from lstm_forward), got "
@@ -278,36 +280,81 @@ def plot_gates(gates: dict, c_seq, tokens, units=None, *, title: str = ""):
     if units.min() < 0 or units.max() >= c_seq.shape[1]:
         raise ValueError(f"argument 'units': expected unit indices in [0, {c_seq.shape[1] - 1}], got range "
                          f"[{units.min()}, {units.max()}]")
-    panels = [("forget gate f", gates["f"], "viridis", (0, 1)), ("input (store) gate i", gates["i"], "viridis", (0, 1)),
-              ("output gate o", gates["o"], "viridis", (0, 1)), ("cell state c", c_seq, "RdBu_r", None)]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(min(14, 2.5 + 0.2 * len(tokens)), 1.1 * len(units) * 0.12 * 4 + 5),
-                             sharex=True)
-    for ax, (name, values, cmap, limits) in zip(axes, panels):
-        values = np.asarray(values)[:, units].T                   # (units shown, time)
-        if limits is None:
-            bound = max(float(np.abs(values).max()), 1e-6)
-            limits = (-bound, bound)
-        image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=limits[0], vmax=limits[1], interpolation="nearest")
-        ax.set_ylabel(name, fontsize=8)
-        ax.set_yticks([])
-        ax.grid(False)
-        fig.colorbar(image, ax=ax, fraction=0.02, pad=0.01)
-    step = max(1, len(tokens) // 30)
-    axes[-1].set_xticks(range(0, len(tokens), step), [tokens[i] for i in range(0, len(tokens), step)],
-                        rotation=90, fontsize=7)
-    axes[0].set_title(title)
-    fig.tight_layout()
-    from .figures import describe, listing, number
+    return c_seq, units
 
-    def mean(values, steps):
-        return number(np.asarray(values)[steps][:, units].mean())
 
-    first, middle = slice(0, 1), slice(1, max(2, len(tokens) - 1))
-    describe(fig, f"{title or 'LSTM gates'}: four heat maps over {len(tokens)} steps ({listing(tokens, 6)}), "
-                  f"one row per unit shown ({len(units)}): forget gate, input gate, output gate, cell state. "
-                  f"Mean over the units at the first step / over the middle steps: forget {mean(gates['f'], first)} / "
-                  f"{mean(gates['f'], middle)}, input {mean(gates['i'], first)} / {mean(gates['i'], middle)}, "
-                  f"output {mean(gates['o'], first)} / {mean(gates['o'], middle)}; the cell state's size "
-                  f"(mean |c|) at the first and last step: {number(np.abs(c_seq[0, units]).mean())} and "
-                  f"{number(np.abs(c_seq[-1, units]).mean())}.")
-    return fig
+_GATE_PANELS = (("forget gate f", "f", "viridis"), ("input (store) gate i", "i", "viridis"),
+                ("output gate o", "o", "viridis"), ("cell state c", "c", "RdBu_r"))
+
+
+class GatesPanel:
+    """The figure of :func:`plot_gates`, kept between redraws (lesson 06's gate explorer): a new key, gap
+    or set of distractors changes the heat maps' data, the ticks and the title, not the Axes. Its margins
+    come from the labels' lengths, not from ``tight_layout`` (which lays every label out to measure it)."""
+
+    def __init__(self):
+        self.fig, self.axes, self.images, self.rows = None, [], [], None
+
+    def _build(self, rows: int) -> None:
+        import matplotlib.pyplot as plt
+
+        self.fig = plt.figure()
+        grid = self.fig.add_gridspec(len(_GATE_PANELS), 2, width_ratios=[70, 1], wspace=0.02, hspace=0.15)
+        self.axes, self.images = [], []
+        for row, (name, _, cmap) in enumerate(_GATE_PANELS):
+            ax = self.fig.add_subplot(grid[row, 0])
+            image = ax.imshow(np.zeros((rows, 2)), aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+            ax.set_ylabel(name, fontsize=8)
+            ax.set_yticks([])
+            ax.grid(False)
+            if row < len(_GATE_PANELS) - 1:
+                ax.set_xticks([])                       # the steps are labelled once, under the cell state
+            self.axes.append(ax)
+            self.images.append(image)
+        gates_bar = self.fig.colorbar(self.images[0], cax=self.fig.add_subplot(grid[:-1, 1]))   # the three gates: 0-1
+        gates_bar.set_label("gate value", fontsize=8)
+        self.fig.colorbar(self.images[-1], cax=self.fig.add_subplot(grid[-1, 1]))
+        self.title = self.axes[0].set_title("")
+        self.rows = rows
+
+    def update(self, gates: dict, c_seq, tokens, units=None, *, title: str = ""):
+        """Draw one sequence (the arguments of :func:`plot_gates`); returns the Figure."""
+        from .figures import describe, listing, margins, number, pin_labels, text_height
+
+        c_seq, units = _check_gates(gates, c_seq, tokens, units)
+        time = len(tokens)
+        if self.fig is None or self.rows != len(units):
+            self._build(len(units))
+        self.fig.set_size_inches(min(11, 2.5 + 0.18 * time), 0.75 + 0.11 * len(units) * len(_GATE_PANELS) + 1.5)
+        values = {**gates, "c": c_seq}
+        for image, (_, key, _) in zip(self.images, _GATE_PANELS):
+            shown = np.asarray(values[key])[:, units].T                      # (units shown, time)
+            image.set_data(shown)
+            image.set_extent((-0.5, time - 0.5, len(units) - 0.5, -0.5))
+            if key == "c":
+                bound = max(float(np.abs(shown).max()), 1e-6)
+                image.set_clim(-bound, bound)
+        for ax in self.axes:
+            ax.set_xlim(-0.5, time - 0.5)
+            ax.set_ylim(len(units) - 0.5, -0.5)
+        step = max(1, -(-time // 25))                                   # at most 25 labelled steps
+        shown_tokens = [str(tokens[i]) for i in range(0, time, step)]
+        self.axes[-1].set_xticks(range(0, time, step), shown_tokens, rotation=90, fontsize=7)
+        self.title.set_text(title)
+        margins(self.fig, left=0.35, right=0.65, top=0.35 if title else 0.12,
+                bottom=text_height(shown_tokens, 7, rotation=90) + 0.15)
+        for ax in self.axes:                                  # labels and title placed once, not measured per draw
+            pin_labels(ax, left=0.12)
+
+        def mean(values, steps):
+            return number(np.asarray(values)[steps][:, units].mean())
+
+        first, middle = slice(0, 1), slice(1, max(2, time - 1))
+        describe(self.fig, f"{title or 'LSTM gates'}: four heat maps over {time} steps ({listing(tokens, 6)}), "
+                           f"one row per unit shown ({len(units)}): forget gate, input gate, output gate, cell state. "
+                           f"Mean over the units at the first step / over the middle steps: forget "
+                           f"{mean(gates['f'], first)} / {mean(gates['f'], middle)}, input {mean(gates['i'], first)} / "
+                           f"{mean(gates['i'], middle)}, output {mean(gates['o'], first)} / {mean(gates['o'], middle)}; "
+                           f"the cell state's size (mean |c|) at the first and last step: "
+                           f"{number(np.abs(c_seq[0, units]).mean())} and {number(np.abs(c_seq[-1, units]).mean())}.")
+        return self.fig

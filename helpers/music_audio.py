@@ -78,9 +78,12 @@ def piano_roll(notes, ax=None, title: str = ""):
     else:
         fig = ax.figure
     if len(notes):
-        ax.broken_barh([(o, d) for o, d in notes[:, :2]], (0, 0), alpha=0)   # keeps the x range
-        for onset, duration, midi in notes:
-            ax.add_patch(plt.Rectangle((onset, midi - 0.4), duration * 0.95, 0.8, color="#3b75af"))
+        from matplotlib.collections import PolyCollection
+
+        onset, end, midi = notes[:, 0], notes[:, 0] + 0.95 * notes[:, 1], notes[:, 2]
+        boxes = np.stack([np.stack([onset, midi - 0.4], 1), np.stack([end, midi - 0.4], 1),
+                          np.stack([end, midi + 0.4], 1), np.stack([onset, midi + 0.4], 1)], 1)   # (n, 4 corners, 2)
+        ax.add_collection(PolyCollection(boxes, facecolors="#3b75af", edgecolors="#3b75af"))   # one artist: quick
         ax.set_xlim(0, float((notes[:, 0] + notes[:, 1]).max()))
         ax.set_ylim(notes[:, 2].min() - 2, notes[:, 2].max() + 2)
     else:
@@ -88,7 +91,10 @@ def piano_roll(notes, ax=None, title: str = ""):
     ax.set_xlabel("time (quarter notes)")
     ax.set_ylabel("MIDI pitch")
     ax.set_title(title)
-    from .figures import describe, listing
+    from .figures import describe, listing, margins
+
+    if len(fig.axes) == 1:                              # its own figure: margins set, no tight box to measure
+        margins(fig, left=0.75, right=0.2, top=0.35 if title else 0.15, bottom=0.55)
 
     if len(notes):
         end = float((notes[:, 0] + notes[:, 1]).max())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, drawable, fixed_layout, listing, number, percent
+from .figures import describe, drawable, fixed_layout, listing, margins, number, percent, pin_labels, text_width
 from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
@@ -284,21 +284,26 @@ class AttentionHeadsPanel:
         if self.fig is None or len(self.axes) != len(heads):
             self._build(len(heads))
         count = len(tokens)
-        size = 0.32 * count + 1.2
-        self.fig.set_size_inches(min(12.5, size * len(heads) + 0.8), size + 0.6)
+        words = text_width(tokens, 8) + 0.1                          # the longest word, in inches
+        room = words + 0.3                                           # and the axis label beyond it
+        top = 0.75 if title else 0.45                               # the heads' titles (and the figure's)
+        side = min(0.32 * count, (12.5 - room - 0.2) / len(heads) - 0.15)   # each square heat map, inches
+        self.fig.set_size_inches(room + len(heads) * (side + 0.15) + 0.05, side + room + top)
         for ax, image, head in zip(self.axes, self.images, heads):
             image.set_data(weights[head])
             image.set_extent((-0.5, count - 0.5, count - 0.5, -0.5))
             ax.set_xlim(-0.5, count - 0.5)
             ax.set_ylim(count - 0.5, -0.5)
             ax.set_xticks(range(count), tokens, rotation=90, fontsize=8)
-            ax.set_yticks(range(count), tokens if ax is self.axes[0] else [""] * count, fontsize=8)
+            if ax is self.axes[0]:                               # the other heads share its rows: no ticks to draw
+                ax.set_yticks(range(count), tokens, fontsize=8)
+            else:
+                ax.set_yticks([])
             ax.set_title(f"head {head}", fontsize=10)
         self.suptitle.set_text(title)
-        margin = 0.11 * max(len(t) for t in tokens) + 0.5           # room for the longest word, in inches
-        width, height = self.fig.get_size_inches()
-        self.fig.subplots_adjust(left=min(0.4, margin / width), bottom=min(0.45, margin / height), right=0.98,
-                                 top=0.86 if title else 0.92, wspace=0.08)   # fixed layout: tight_layout costs a draw
+        margins(self.fig, left=room, right=0.2, top=top, bottom=room, wspace=0.15 / side)   # fixed: no tight box
+        for ax in self.axes:                                         # labels just beyond the words, placed once
+            pin_labels(ax, below=words, left=words)
         looks = [f"head {h}: " + ", ".join(f"{q} → {tokens[int(np.argmax(weights[h, i]))]}"
                                            for i, q in enumerate(tokens)) for h in heads]
         describe(self.fig, f"{title + ': ' if title else ''}self-attention weights of {len(heads)} head"

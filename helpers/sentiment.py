@@ -26,14 +26,12 @@ import time
 from dataclasses import dataclass, field
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 
 from . import datasets, sentiment_reviews, text
-from .figures import drawable
 from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bool, check_choice, check_ids,
                          check_keras_model, check_number, check_seed, check_share, check_size,
-                         check_string_list, check_text, check_type, check_vocab_size)
+                         check_string_list, check_type)
 
 MODEL_KINDS = ("bag of words", "SimpleRNN", "LSTM", "bidirectional LSTM")
 EMBEDDING_DIM = 16  # vocabulary of about 900 words, two classes: 16 numbers per word are plenty
@@ -365,96 +363,9 @@ def padding_sensitivity(model, texts, labels, vocab: text.Vocabulary, *, side: s
     return {"accuracy": result, "max_change": change}
 
 
-# ---- the prediction as the review unfolds ----------------------------------------------------
+# ---- the prediction as the review unfolds (helpers.sentiment_trace) ---------------------------------
 
-@dataclass
-class TokenTrace:
-    """The prediction after each token. ``probabilities[t]`` is P(positive) having read ``tokens[:t+1]``."""
-
-    tokens: list
-    known: np.ndarray          # (time,) bool: False for words mapped to <unk>
-    start: float               # P(positive) before any word (the empty review)
-    probabilities: np.ndarray  # (time,)
-    left_out: int = 0          # tokens after the first ``max_tokens`` that were not read
-
-    @property
-    def deltas(self) -> np.ndarray:
-        """How much each token moved the probability ``(time,)``."""
-        return np.diff(np.concatenate([[self.start], self.probabilities]))
-
-    def movers(self, k: int = 3):
-        """The ``k`` tokens that moved the prediction most, as ``[(token, change), ...]``."""
-        order = np.argsort(-np.abs(self.deltas), kind="stable")[:k]
-        return [(self.tokens[i], float(self.deltas[i])) for i in order]
-
-
-def token_trace(model, vocab: text.Vocabulary, review: str, *, max_tokens: int = 60) -> TokenTrace:
-    """Read ``review`` one token at a time: P(positive) after each prefix, in one batch of prefixes.
-
-    Unknown words become ``<unk>``; an empty review or one made only of unknown words
-    raises ValueError (there is nothing the model knows to read). A review longer than ``max_tokens``
-    is read up to its first ``max_tokens`` tokens; ``left_out`` says how many were not read.
-    """
-    check_keras_model("model", model)
-    check_type("vocab", vocab, text.Vocabulary, "a helpers.text.Vocabulary")
-    size = model_vocab_size(model)
-    if size is not None:
-        check_vocab_size("vocab", len(vocab), model, size)
-    max_tokens = check_size("max_tokens", max_tokens, maximum=10_000, what="tokens")
-    check_text("review", review)
-    tokens = text.tokenize(review)
-    if not tokens:
-        raise ValueError(f"argument 'review': found no words in {review!r}")
-    left_out = max(0, len(tokens) - max_tokens)
-    tokens = tokens[:max_tokens]
-    ids = vocab.encode(tokens)
-    known = ids != vocab.unk_id
-    if not known.any():
-        raise ValueError(f"argument 'review': none of its words is in the vocabulary ({tokens[:8]}); "
-                         f"try words such as {vocab.itos[2:10]}")
-    prefixes = text.pad_sequences([ids[:t] for t in range(len(ids) + 1)], len(ids), side="pre")
-    p = predict_proba(model, prefixes.astype(np.int32))  # row 0 is all padding: the empty review
-    return TokenTrace(tokens, known, float(p[0]), p[1:], left_out)
-
-
-def plot_token_trace(trace: TokenTrace, *, title: str = ""):
-    """P(positive) after each token (line) over bars of how much each token moved it."""
-    n = len(trace.tokens)
-    fig, (ax, bx) = plt.subplots(2, 1, figsize=(max(6, 0.55 * n + 2), 4.2), sharex=True,
-                                 gridspec_kw={"height_ratios": [2, 1]})
-    positions = np.arange(n)
-    ax.axhline(0.5, color="#999", lw=1, ls="--")
-    ax.plot(np.concatenate([[-1], positions]), np.concatenate([[trace.start], trace.probabilities]),
-            marker="o", color="#3a6ea5")
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_ylabel("P(positive)")
-    verdict = "positive" if trace.probabilities[-1] > 0.5 else "negative"
-    ax.set_title(title or f"read token by token: {verdict} ({trace.probabilities[-1]:.0%} positive)")
-    deltas = trace.deltas
-    bx.bar(positions, deltas, color=np.where(deltas >= 0, "#0072B2", "#D55E00"))   # up or down, blue or orange
-    bx.axhline(0, color="#999", lw=1)
-    bx.set_ylabel("change")
-    labels = [drawable(t) if k else f"{drawable(t)}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
-    bx.set_xticks(np.concatenate([[-1], positions]), ["(start)"] + labels,
-                  rotation=45 if n > 8 else 0, fontsize=8)
-    for tick, known in zip(bx.get_xticklabels()[1:], trace.known):
-        if not known:                      # words never seen in training: red italics, grey band
-            tick.set_color("#d1495b")
-            tick.set_fontstyle("italic")
-    for position in positions[~trace.known]:
-        for axis in (ax, bx):
-            axis.axvspan(position - 0.4, position + 0.4, color="#d1495b", alpha=0.08, lw=0)
-    fig.tight_layout()
-    from .figures import describe, listing
-
-    steps = [f"{t} {p:.2f}" + ("" if k else " (unknown word)")
-             for t, p, k in zip(trace.tokens, trace.probabilities, trace.known)]
-    moves = sorted(range(n), key=lambda i: -abs(deltas[i]))[:3]
-    describe(fig, f"{title or 'A review read token by token'}: P(positive) after each word, from "
-                  f"{trace.start:.2f} before the first: {listing(steps, 30)}. Largest changes: "
-                  + ", ".join(f"{trace.tokens[i]!r} {deltas[i]:+.2f}" for i in moves) + f". Verdict: {verdict}.")
-    return fig
-
+from .sentiment_trace import TokenTrace, TokenTracePanel, plot_token_trace, token_trace  # noqa: E402,F401
 
 # ---- your own data (helpers.sentiment_files) ---------------------------------------------------------
 

@@ -208,7 +208,9 @@ def prefix_probabilities(model, ids) -> np.ndarray:
     batch = np.zeros((time, time), dtype=np.int64)          # prefix r in row r, padded at the end
     for r in range(time):
         batch[r, :r + 1] = ids[:r + 1]
-    probabilities = np.asarray(model(batch, training=False))                # eager: no tracing
+    from .inference import graph_call
+
+    probabilities = graph_call(model)(batch)                  # a graph traced once: an explorer calls it per move
     for r in range(time):
         out[r, :r + 1] = probabilities[r, :r + 1]
     return out
@@ -236,7 +238,14 @@ def reading_figure(tokens, probabilities: dict, step: int, *, title: str = ""):
                                    shape=(time, time, len(TAGS)), dims=("step", "word", "tag"), kind="number",
                                    finite=False)                 # NaN marks the words not read yet
     step = check_size("step", step, minimum=0, maximum=time - 1, what="steps (0 = after the first word)")
-    fig, axes = plt.subplots(len(arrays), 1, figsize=(max(6.0, 0.75 * time + 1.6), 1.55 * len(arrays) + 0.9),
+    from .figures import margins, pin_labels, text_height, text_width
+
+    labels = [str(w) for w in tokens]
+    below = text_height(labels, 10, rotation=30) + 0.1            # each map's word labels, at 30 degrees
+    top = 0.3 + (0.35 if title else 0.0)                          # the first map's title (and the figure's)
+    gap = below + 0.32                                            # word labels, then the next map's title
+    rows = len(arrays)
+    fig, axes = plt.subplots(rows, 1, figsize=(max(6.0, 0.75 * time + 1.6), rows * 1.1 + (rows - 1) * gap + top + below + 0.1),
                              squeeze=False)
     for ax, (name, array) in zip(axes[:, 0], arrays.items()):
         shown = array[step].T.copy()                               # (tags, time), NaN after `step`
@@ -253,6 +262,9 @@ def reading_figure(tokens, probabilities: dict, step: int, *, title: str = ""):
         ax.grid(False)
         ax.set_title(f"{name}: after reading {step + 1} of {time} words", fontsize=10, loc="left")
     if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+        fig.suptitle(title, y=1 - 0.1 / fig.get_size_inches()[1], va="top")
+    reach = max(text_width(TAGS, 10), text_width(labels[:1], 10) * 0.87) + 0.25   # tag names, first word's tail
+    margins(fig, left=reach, right=0.2, top=top, bottom=below + 0.1, hspace=gap / 1.1)
+    for ax in axes[:, 0]:                                     # the titles placed once, not measured per draw
+        pin_labels(ax)
     return fig

@@ -9,6 +9,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from .figures import live
 from . import plots, text
 from .explorer import explorer
 
@@ -17,7 +18,7 @@ def _redraw(output: W.Output, make_figure) -> None:
     with output:
         output.clear_output(wait=True)
         fig = make_figure()
-        display(fig)
+        display(live(fig))
         plt.close(fig)
 
 
@@ -47,7 +48,7 @@ def window_explorer(sentence: str, accuracies: dict, chance: float | None = None
     def update(_=None):
         with output:
             output.clear_output(wait=True)
-            display(panel.update(slider.value))
+            display(live(panel.update(slider.value)))
 
     slider.observe(update, names="value")
     update()

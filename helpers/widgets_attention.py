@@ -5,6 +5,7 @@ A thin ipywidgets shell: the callback calls :func:`explain` (pure, tested) and
 """
 from __future__ import annotations
 
+from .figures import live
 from . import attention as A
 from . import dates as D
 from .explorer import explorer
@@ -34,6 +35,47 @@ def explain(seq2seq: "A.Seq2Seq", text: str, beam_width: int = 1, alpha: float =
     return result
 
 
+class AttentionPanel:
+    """The explorer's heat map, kept from one move to the next: another date changes the image's data,
+    the ticks, the title and the figure's size, not the Axes; margins come from the labels' lengths.
+    The heat map of :func:`helpers.attention.plot_attention` (same cells, labels and description) in a
+    figure sized for the explorer."""
+
+    def __init__(self):
+        self.fig = None
+
+    def update(self, text: str, output: str, weights):
+        """Show ``weights`` for ``text`` → ``output``; returns the Figure."""
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        from .figures import describe, margins, pin_labels, text_width
+
+        rows, cols, weights = A.attention_labels(text, output, weights)
+        if self.fig is None:
+            self.fig = plt.figure()
+            grid = self.fig.add_gridspec(1, 2, width_ratios=[25, 1], wspace=0.05)
+            self.ax = self.fig.add_subplot(grid[0, 0])
+            self.image = self.ax.imshow(np.zeros((1, 1)), cmap="Blues", aspect="auto")
+            self.ax.grid(False)
+            self.fig.colorbar(self.image, cax=self.fig.add_subplot(grid[0, 1]))
+            self.title = self.ax.set_title("")
+        width, height = max(4, 0.26 * len(cols) + 1.8), max(2.5, 0.26 * len(rows) + 1)
+        self.fig.set_size_inches(width, height)
+        self.image.set_data(weights)
+        self.image.set_extent((-0.5, len(cols) - 0.5, len(rows) - 0.5, -0.5))
+        self.image.set_clim(float(weights.min()), float(weights.max()))
+        self.ax.set_xticks(range(len(cols)), cols)
+        self.ax.set_yticks(range(len(rows)), rows)
+        self.ax.set_xlim(-0.5, len(cols) - 0.5)
+        self.ax.set_ylim(len(rows) - 0.5, -0.5)
+        self.title.set_text(f"{text!r} → {output!r}")
+        margins(self.fig, left=text_width(rows, 10) + 0.25, right=0.55, top=0.35, bottom=0.35)
+        pin_labels(self.ax)                                  # the title's place set once: no labels to measure
+        describe(self.fig, A.attention_description(text, output, weights, rows, cols))
+        return self.fig
+
+
 def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
     """A dropdown of ``examples`` (strings), a text box, a beam-width slider and the heat-map.
 
@@ -41,6 +83,7 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
     """
     import ipywidgets as w
     import matplotlib.pyplot as plt
+    import numpy as np
     from IPython.display import display
 
     examples = list(examples)
@@ -53,9 +96,16 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
     beam = w.IntSlider(value=1, min=1, max=max_beam, description="beam width", continuous_update=False)
     status = w.HTML()
     out = w.Output()
+    panel = AttentionPanel()                                    # the heat map kept from one move to the next
+    results = deck_results(seq2seq, examples, range(1, max_beam + 1))   # every example at every width, decoded once
+    known = {}
+    for i, example in enumerate(results["examples"]):
+        for width, output, score, index in ([] if isinstance(results["decoded"][i], dict) else results["decoded"][i]):
+            known[(example, width)] = {"text": results["clean"][i], "output": output, "score": score, "error": None,
+                                       "weights": None if index is None else np.asarray(results["weights"][index])}
 
     def redraw(*_):
-        result = explain(seq2seq, typed.value, beam.value)
+        result = known.get((typed.value, beam.value)) or explain(seq2seq, typed.value, beam.value)
         out.clear_output(wait=True)
         with out:
             if result["error"]:
@@ -63,8 +113,8 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
                 return
             status.value = status_line(result["text"], result["output"], result["score"], beam.value)
             if result["weights"] is not None:
-                fig = A.plot_attention(result["text"], result["output"], result["weights"])
-                display(fig)
+                fig = panel.update(result["text"], result["output"], result["weights"])
+                display(live(fig))
                 plt.close(fig)
 
     def on_pick(change):
@@ -74,8 +124,7 @@ def attention_explorer(seq2seq: "A.Seq2Seq", examples, *, max_beam: int = 8):
     typed.observe(redraw, names="value")
     beam.observe(redraw, names="value")
     redraw()
-    return explorer([w.HBox([pick, beam]), typed, status, out], "attention",
-                    **deck_results(seq2seq, examples, range(1, max_beam + 1)))
+    return explorer([w.HBox([pick, beam]), typed, status, out], "attention", **results)
 
 
 def deck_results(seq2seq: "A.Seq2Seq", examples, beam_widths, alpha: float = 0.7) -> dict:

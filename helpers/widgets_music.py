@@ -6,8 +6,10 @@ The expensive part (sampling and music21 parsing) happens once in
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from IPython.display import display
 
 from . import music
+from .figures import live
 from .validation import check_number
 from .explorer import explorer
 
@@ -51,8 +53,8 @@ def show_temperature(results: dict, temperature: float, max_lines: int = 14):
                          f"{sorted(results)}, got {temperature!r}")
     tune, check = results[temperature]
     print(temperature_text(tune, check, temperature, max_lines))
-    fig = music.piano_roll(check.notes, title=f"temperature {temperature:g}")
-    plt.show()
+    fig = live(music.piano_roll(check.notes, title=f"temperature {temperature:g}"))
+    display(fig)
     plt.close(fig)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, fixed_layout, listing, percent
+from .figures import describe, fixed_layout, listing, live, percent
 from . import numpy_rnn, text
 from .explorer import explorer
 from .validation import check_array, check_number, check_positive_int
@@ -36,38 +36,82 @@ def unrolled_trace(sentence: str, vocab: "text.Vocabulary", embedding, params: d
 
 def unrolled_figure(trace: dict, step: int, labels=None):
     """Three heat-maps over time (x_t, h_t, p(y_t)) filled up to ``step``; the current column outlined."""
-    tokens = trace["tokens"]
-    time = len(tokens)
-    step = check_positive_int("step", step, minimum=0, maximum=time - 1)
-    fig, axes = plt.subplots(3, 1, figsize=(max(6.5, 0.5 * time + 2.5), 6.2), sharex=True,
-                             gridspec_kw={"height_ratios": [1, 1.4, 1]})
-    rows = [("x_t (input)", trace["x"], "coolwarm", (-1, 1)), ("h_t (state)", trace["h"], "coolwarm", (-1, 1)),
-            ("p(y_t) (output)", trace["p"], "viridis", (0, 1))]
-    for ax, (name, values, cmap, (low, high)) in zip(axes, rows):
-        shown = np.full(values.shape, np.nan)
-        shown[: step + 1] = values[: step + 1]
-        limit = max(float(np.max(np.abs(values))), 1e-9) if low < 0 else high  # signed rows: own scale
-        ax.imshow(shown.T, aspect="auto", cmap=cmap, vmin=-limit if low < 0 else low, vmax=limit,
-                  interpolation="nearest")
-        ax.add_patch(plt.Rectangle((step - 0.5, -0.5), 1, values.shape[1], fill=False, lw=2, color="black"))
-        ax.set_ylabel(name, fontsize=9)
-        ax.grid(False)
-        ax.set_yticks([])
-    if labels is not None:
-        axes[2].set_yticks(range(len(labels)), labels, fontsize=7)
-    axes[2].set_xticks(range(time), tokens, rotation=60, fontsize=8)
-    best = int(np.argmax(trace["p"][step]))
-    guess = labels[best] if labels is not None else best
-    axes[0].set_title(f"step {step}: read {tokens[step]!r}; best guess so far: {guess} "
-                      f"({trace['p'][step, best]:.0%})", fontsize=10)
-    fig.tight_layout()
-    top = np.argsort(trace["p"][step])[::-1][:3]
-    names = [f"{labels[i] if labels is not None else i} {percent(trace['p'][step, i])}" for i in top]
-    describe(fig, f"The RNN unrolled over {time} words, filled up to step {step} ({tokens[step]!r}): heat maps "
-                  f"of the input x_t ({trace['x'].shape[1]} numbers), the state h_t ({trace['h'].shape[1]}) "
-                  f"and the output p(y_t) per word read. Words: {listing(tokens, 20)}. After "
-                  f"{tokens[step]!r} the most likely: {', '.join(names)}.")
-    return fig
+    return UnrolledPanel().update(trace, step, labels)
+
+
+_ROWS = (("x_t (input)", "x", "coolwarm", True), ("h_t (state)", "h", "coolwarm", True),
+         ("p(y_t) (output)", "p", "viridis", False))
+
+
+class UnrolledPanel:
+    """The lesson 03 stepper's figure, kept from one move to the next: a move of the step slider fills the
+    heat maps one more column and moves the frame; a new sentence changes their data, sizes, ticks and
+    the figure's width, not the Axes. Margins come from the labels' lengths, not from ``tight_layout``."""
+
+    def __init__(self):
+        self.fig, self.trace, self.labels = None, None, None
+
+    def _build(self) -> None:
+        self.fig, self.axes = plt.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.4, 1]})
+        self.images, self.frames = [], []
+        for ax, (name, _, cmap, _) in zip(self.axes, _ROWS):
+            self.images.append(ax.imshow(np.zeros((1, 1)), aspect="auto", cmap=cmap, interpolation="nearest"))
+            self.frames.append(ax.add_patch(plt.Rectangle((-0.5, -0.5), 1, 1, fill=False, lw=2, color="black")))
+            ax.set_ylabel(name, fontsize=9)
+            ax.grid(False)
+            ax.set_yticks([])
+        self.title = self.axes[0].set_title("", fontsize=10)
+
+    def _retarget(self, trace: dict, labels) -> None:
+        """A new sentence: the heat maps' sizes and scales, the word ticks, the figure's width and margins."""
+        from .figures import margins, pin_labels, text_height, text_width
+
+        if self.fig is None:
+            self._build()
+        tokens = trace["tokens"]
+        time = len(tokens)
+        self.fig.set_size_inches(max(6.5, 0.5 * time + 2.5), 6.2)
+        for ax, image, frame, (_, key, _, signed) in zip(self.axes, self.images, self.frames, _ROWS):
+            values = trace[key]
+            limit = max(float(np.max(np.abs(values))), 1e-9) if signed else 1   # signed rows: own scale
+            image.set_data(np.full(values.T.shape, np.nan))
+            image.set_extent((-0.5, time - 0.5, values.shape[1] - 0.5, -0.5))
+            image.set_clim(-limit if signed else 0, limit)
+            frame.set_height(values.shape[1])
+            ax.set_ylim(values.shape[1] - 0.5, -0.5)
+        self.axes[2].set_yticks(range(len(labels)) if labels is not None else [], labels, fontsize=7)
+        self.axes[2].set_xticks(range(time), tokens, rotation=60, fontsize=8)
+        self.axes[2].set_xlim(-0.5, time - 0.5)
+        left = 0.35 + (text_width(labels, 7) + 0.05 if labels is not None else 0)
+        margins(self.fig, left=max(left, text_width(tokens[:1], 8) * 0.5 + 0.1), right=0.15, top=0.35,
+                bottom=text_height(tokens, 8, rotation=60) + 0.12, hspace=0.08)
+        for ax in self.axes:                                  # labels and title placed once, not measured per draw
+            pin_labels(ax, left=left - 0.3)
+        self.trace, self.labels = trace, labels
+
+    def update(self, trace: dict, step: int, labels=None):
+        """Show ``trace`` (from :func:`unrolled_trace`) filled up to ``step``; returns the Figure."""
+        tokens = trace["tokens"]
+        time = len(tokens)
+        step = check_positive_int("step", step, minimum=0, maximum=time - 1)
+        if self.fig is None or trace is not self.trace or labels is not self.labels:
+            self._retarget(trace, labels)
+        for image, frame, (_, key, _, _) in zip(self.images, self.frames, _ROWS):
+            shown = np.full(trace[key].shape, np.nan)
+            shown[: step + 1] = trace[key][: step + 1]
+            image.set_data(shown.T)
+            frame.set_x(step - 0.5)
+        best = int(np.argmax(trace["p"][step]))
+        guess = labels[best] if labels is not None else best
+        self.title.set_text(f"step {step}: read {tokens[step]!r}; best guess so far: {guess} "
+                            f"({trace['p'][step, best]:.0%})")
+        top = np.argsort(trace["p"][step])[::-1][:3]
+        names = [f"{labels[i] if labels is not None else i} {percent(trace['p'][step, i])}" for i in top]
+        describe(self.fig, f"The RNN unrolled over {time} words, filled up to step {step} ({tokens[step]!r}): "
+                           f"heat maps of the input x_t ({trace['x'].shape[1]} numbers), the state h_t "
+                           f"({trace['h'].shape[1]}) and the output p(y_t) per word read. Words: "
+                           f"{listing(tokens, 20)}. After {tokens[step]!r} the most likely: {', '.join(names)}.")
+        return self.fig
 
 
 def unrolled_stepper(vocab, embedding, params: dict, labels=None,
@@ -81,12 +125,16 @@ def unrolled_stepper(vocab, embedding, params: dict, labels=None,
     slider = widgets.IntSlider(value=0, min=0, max=max(len(text.tokenize(sentence)) - 1, 0),
                                description="step t", continuous_update=False)
     out = widgets.Output()
+    panel, traces = UnrolledPanel(), {}        # the figure kept while the sentence stays; the sentence's trace
 
     def redraw(*_):
         with out:
             out.clear_output(wait=True)
             try:
-                trace = unrolled_trace(box.value, vocab, embedding, params)
+                if box.value not in traces:
+                    traces.clear()
+                    traces[box.value] = unrolled_trace(box.value, vocab, embedding, params)
+                trace = traces[box.value]
             except ValueError as error:
                 print(error)
                 return
@@ -94,8 +142,8 @@ def unrolled_stepper(vocab, embedding, params: dict, labels=None,
             slider.max = len(trace["tokens"]) - 1
             if moved:  # a shorter sentence pulled the slider back, and its callback has drawn: draw once
                 return
-            fig = unrolled_figure(trace, slider.value, labels)
-            display(fig)
+            fig = panel.update(trace, slider.value, labels)
+            display(live(fig))
             plt.close(fig)
 
     box.observe(redraw, "value")
@@ -205,7 +253,7 @@ def contribution_explorer(time: int = 30):
         with out:
             out.clear_output(wait=True)
             fig = contribution_panel(time, radius.value, window.value)
-            display(fig)
+            display(live(fig))
             plt.close(fig)
 
     radius.observe(redraw, "value")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .figures import live
 from . import plots
 from .text import tokenize
 from .transformer import PositionEncoding
@@ -33,7 +34,9 @@ def explain(attention_model, vocab, text: str) -> dict:
                            f"got {len(tokens)}")
         return result
     ids = np.asarray(vocab.encode(tokens), dtype="int32")
-    result["weights"] = np.asarray(attention_model(ids[None], training=False))[0]
+    from .inference import graph_call
+
+    result["weights"] = graph_call(attention_model)(ids[None])[0]      # a graph traced once, then quick
     return result
 
 
@@ -68,7 +71,7 @@ def attention_explorer(attention_model, vocab, examples):
             return
         with out:
             fig = panel.update(result["tokens"], result["weights"], heads=None if head.value < 0 else head.value)
-            display(fig)
+            display(live(fig))
             plt.close(fig)
 
     pick.observe(lambda change: setattr(typed, "value", change["new"]), names="value")

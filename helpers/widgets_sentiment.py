@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from .figures import live
 from . import sentiment
 from .text import Vocabulary
 
@@ -29,13 +30,14 @@ def describe(trace: sentiment.TokenTrace) -> str:
     return line
 
 
-def review_report(model, vocab: Vocabulary, review: str, name: str = "model"):
-    """What the widget shows for one review: ``(line of text, Figure or None)``; bad text gives a message, not a traceback."""
+def review_report(model, vocab: Vocabulary, review: str, name: str = "model", panel=None):
+    """What the widget shows for one review: ``(line of text, Figure or None)``; bad text gives a message, not a
+    traceback. The explorer passes its ``panel`` (:class:`helpers.sentiment.TokenTracePanel`) to draw into."""
     try:
         trace = sentiment.token_trace(model, vocab, review)
     except (ValueError, TypeError) as error:  # empty text, only unknown words ...
         return f"⚠ {error}", None
-    return describe(trace), sentiment.plot_token_trace(trace, title=f"{name}: read token by token")
+    return describe(trace), (panel or sentiment.TokenTracePanel()).update(trace, title=f"{name}: read token by token")
 
 
 def review_explorer(models: dict, vocab: Vocabulary, review: str = "the food was not bad , it was great"):
@@ -49,14 +51,15 @@ def review_explorer(models: dict, vocab: Vocabulary, review: str = "the food was
                        layout=widgets.Layout(width="90%"))
     chooser = widgets.Dropdown(options=list(models), value=list(models)[-1], description="model:")
     out = widgets.Output()
+    panel = sentiment.TokenTracePanel()                  # the figure kept from one review to the next
 
     def refresh(*_):
         out.clear_output(wait=True)
         with out:
-            line, fig = review_report(models[chooser.value], vocab, box.value, chooser.value)
+            line, fig = review_report(models[chooser.value], vocab, box.value, chooser.value, panel)
             print(line)
             if fig is not None:
-                display(fig)
+                display(live(fig))
                 plt.close(fig)
 
     box.observe(refresh, names="value")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .figures import live
 from . import tagging, text
 from .explorer import explorer
 from .validation import check_string_list, check_type
@@ -63,7 +64,7 @@ def tagging_explorer(models: dict, vocab, sentences):
             if moved:  # a shorter sentence pulled the slider back, and its callback has drawn: draw once
                 return
             fig = tagging.reading_figure(tokens, probabilities, slider.value - 1)
-            display(fig)
+            display(live(fig))
             plt.close(fig)
 
     def choose(change):

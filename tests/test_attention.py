@@ -200,3 +200,27 @@ def test_deck_results_match_what_the_explorer_shows_one_date_at_a_time(models):
             np.testing.assert_allclose(recipe["weights"][w], alone["weights"], atol=1e-5)
     box = W.attention_explorer(model, examples, max_beam=2)
     assert box.deck["kind"] == "attention" and box.deck["examples"] == examples
+
+
+def test_attention_panel_redraws_like_a_fresh_one_and_describes_like_plot_attention():
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from helpers import figures, widgets_attention
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=40)
+        return buffer.getvalue()
+
+    rng = np.random.default_rng(0)
+    long_w, short_w = rng.random((11, 26)), rng.random((5, 7))
+    panel = widgets_attention.AttentionPanel()
+    panel.update("thursday 13 september 2029", "2029-09-13", long_w)
+    kept = panel.update("1 march", "03-01", short_w)
+    fresh = widgets_attention.AttentionPanel().update("1 march", "03-01", short_w)
+    assert kept is panel.fig and png(kept) == png(fresh)
+    assert figures.description(kept) == figures.description(A.plot_attention("1 march", "03-01", short_w))
+    assert [t.get_text() for t in kept.axes[0].get_xticklabels()] == list("1␣march")
+    plt.close("all")

@@ -104,13 +104,76 @@ def test_gate_view_and_plot(x):
     model = long_gap.build_model("LSTM (gated)", 17, 8, units=6)
     weights = lstm.lstm_layer_weights(model)
     fig = widgets_gates.gate_view(weights, key=3, gap=5, n_units=4)
-    assert len(fig.axes) == 8                                    # four panels and their colour bars
+    assert len(fig.axes) == 6                      # four panels, a colour bar for the gates, one for the cell state
     assert fig.axes[3].get_xticklabels()[0].get_text() == "K3"
+    assert all(not ax.get_xticks().size for ax in fig.axes[:3])  # the steps labelled once, under the cell state
     plt.close(fig)
     with pytest.raises(ValueError, match="key"):
         widgets_gates.gate_view(weights, key=9, gap=5)
     with pytest.raises(ValueError, match="LSTM"):
         lstm.lstm_layer_weights(long_gap.build_model("GRU (gated)", 17, 8, units=2))
+
+
+def test_gates_panel_redraws_like_a_fresh_figure_and_reuses_the_run(monkeypatch):
+    """The explorer keeps one figure: after a longer sequence and another key it draws what a new figure
+    draws, pixel for pixel; a move of the key slider reuses the LSTM's run for that gap and seed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from helpers import figures, long_gap
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=50)
+        return buffer.getvalue()
+
+    weights = lstm.lstm_layer_weights(long_gap.build_model("LSTM (gated)", 17, 8, units=6))
+    runs = []
+    real = lstm.lstm_forward
+    monkeypatch.setattr(lstm, "lstm_forward", lambda *a, **k: runs.append(1) or real(*a, **k))
+    panel, cache = lstm.GatesPanel(), {}
+    widgets_gates.gate_view(weights, 1, 30, n_units=4, panel=panel, cache=cache)
+    kept = widgets_gates.gate_view(weights, 2, 6, n_units=4, panel=panel, cache=cache)
+    widgets_gates.gate_view(weights, 5, 6, n_units=4, panel=panel, cache=cache)      # another key: no new run
+    assert len(runs) == 2
+    fresh = widgets_gates.gate_view(weights, 5, 6, n_units=4)
+    assert kept is panel.fig and png(kept) == png(fresh)
+    assert figures.description(kept) == figures.description(fresh)
+    for gap in range(10, 16):                                                  # the cache stays small
+        widgets_gates.gate_view(weights, 0, gap, n_units=4, panel=panel, cache=cache)
+    assert len(cache) <= 4
+    plt.close("all")
+
+
+def test_radius_panel_redraws_like_a_fresh_figure():
+    """Lesson 05's explorer keeps one figure: after another radius, activation and length it draws what
+    a new figure draws (same curve, limits, title, legend and description)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from helpers import figures
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=50)
+        return buffer.getvalue()
+
+    panel = widgets_gates.RadiusPanel()
+    panel.update(2.5, "relu", 300, units=8)
+    kept, fresh = panel.update(0.4, "tanh", 40, units=8), widgets_gates.spectral_radius_figure(0.4, "tanh", 40, units=8)
+    assert kept is panel.fig and png(kept) == png(fresh)
+    assert figures.description(kept) == figures.description(fresh)
+    assert [t.get_text() for t in kept.axes[0].get_yticklabels() if t.get_text()][0].startswith("10")
+    plt.close("all")
+
+
+def test_power_labels_are_plain_text():
+    from helpers import figures
+
+    assert figures.power_label(1e-40) == "10\u207b\u2074\u2070" and figures.power_label(10.0) == "10\u00b9"
+    assert figures.power_label(3e-5) == "" and figures.power_label(0.0) == ""
 
 
 def test_widgets_build():

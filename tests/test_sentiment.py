@@ -182,6 +182,34 @@ def test_token_trace_flags_unknown_words(vocab):
     assert ticks["zebra\n(unknown)"].get_color() == "#d1495b" and ticks["good"].get_color() != "#d1495b"
 
 
+def test_token_trace_panel_redraws_like_a_fresh_figure():
+    """The explorer keeps one figure: after a long review with unknown words, a short one draws what a new
+    figure draws, pixel for pixel, with no bar, band or red tick left over."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from helpers import figures
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=40)
+        return buffer.getvalue()
+
+    rng = np.random.default_rng(0)
+    long = sentiment.TokenTrace("the zebra was not good but the quokka was fine today".split(),
+                                np.array([1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1], bool), 0.5, rng.random(11))
+    short = sentiment.TokenTrace(["good", "food"], np.array([True, True]), 0.4, np.array([0.7, 0.9]))
+    panel = sentiment.TokenTracePanel()
+    panel.update(long, title="long")
+    kept = panel.update(short)
+    fresh = sentiment.plot_token_trace(short)
+    assert kept is panel.fig and png(kept) == png(fresh)
+    assert figures.description(kept) == figures.description(fresh)
+    assert all(t.get_color() == "black" for t in kept.axes[1].get_xticklabels())
+    plt.close("all")
+
+
 @pytest.mark.parametrize("review, word", [("", "non-empty"), ("   ", "non-empty"),
                                           ("zebra quokka", "none of its words")])
 def test_token_trace_bad_input(vocab, review, word):

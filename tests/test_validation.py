@@ -84,6 +84,9 @@ def test_read_user_text_refuses_nul_bytes_and_folders(tmp_path):
 def _nan_calls():
     """Every public function or class of helpers with a float parameter, called with NaN there (other
     arguments valid). :func:`test_every_float_parameter_is_in_the_sweep` keeps this list complete."""
+    from matplotlib.figure import Figure
+
+    from helpers import figures
     from helpers import (attention, datasets, dates_typed, gradients, leaderboard, learning_curves, long_gap, music,
                          numpy_rnn, plots, scorecard, search_errors, sentiment, training, transformer, widgets_attention,
                          widgets_gates, widgets_music, widgets_rnn)
@@ -143,6 +146,16 @@ def _nan_calls():
         "widgets_attention.deck_results:alpha": lambda v: widgets_attention.deck_results(None, [], [1], alpha=v),
         "widgets_attention.status_line:score": lambda v: widgets_attention.status_line("3 march 1987", "1987-03-03", v, 1),
         "widgets_gates.spectral_radius_figure:radius": lambda v: widgets_gates.spectral_radius_figure(v, "tanh", 5),
+        "widgets_gates.RadiusPanel.update:radius": lambda v: widgets_gates.RadiusPanel().update(v, "tanh", 5),
+        "figures.margins:left": lambda v: figures.margins(Figure(), left=v, right=0.1, top=0.1, bottom=0.1),
+        "figures.margins:right": lambda v: figures.margins(Figure(), left=0.1, right=v, top=0.1, bottom=0.1),
+        "figures.margins:top": lambda v: figures.margins(Figure(), left=0.1, right=0.1, top=v, bottom=0.1),
+        "figures.margins:bottom": lambda v: figures.margins(Figure(), left=0.1, right=0.1, top=0.1, bottom=v),
+        "figures.text_width:fontsize": lambda v: figures.text_width(["a"], v),
+        "figures.pin_labels:below": lambda v: figures.pin_labels(Figure().add_subplot(), below=v),
+        "figures.pin_labels:left": lambda v: figures.pin_labels(Figure().add_subplot(), left=v),
+        "figures.text_height:fontsize": lambda v: figures.text_height(["a"], v),
+        "figures.text_height:rotation": lambda v: figures.text_height(["a"], 8, v),
         "widgets_music.temperature_text:temperature": lambda v: widgets_music.temperature_text("X:1", None, v),
         "widgets_rnn.contribution_panel:radius": lambda v: widgets_rnn.contribution_panel(10, v, 3),
         "transformer.build_classifier:learning_rate": lambda v: transformer.build_classifier(
@@ -207,7 +220,7 @@ def _dates():
     return dates.generate_dates(2)
 
 
-NOT_NUMBERS = {"sentiment.TokenTrace.__init__:start",    # result records, built from measurements:
+NOT_NUMBERS = {"sentiment_trace.TokenTrace.__init__:start",    # result records, built from measurements:
                "leaderboard.Row.__init__:bits", "leaderboard.Row.__init__:seconds",   # token_trace, train_and_score,
                "trajectory.Balls.__init__:dt", "trajectory.Balls.__init__:noise"}     # bouncing_balls
 

@@ -66,3 +66,34 @@ def test_shells_build_and_redraw(model):
     radius.value = 1.2
     window.value = 3
     plt.close("all")
+
+
+def test_unrolled_panel_redraws_like_a_fresh_figure():
+    """The stepper keeps one figure: after a longer sentence and another step it draws what a new figure
+    draws, pixel for pixel, with the same description."""
+    import io
+
+    from helpers import figures
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=50)
+        return buffer.getvalue()
+
+    rng = np.random.default_rng(0)
+
+    def trace(words):
+        time = len(words)
+        p = rng.random((time, 3))
+        return {"tokens": words, "x": rng.normal(size=(time, 4)), "h": rng.normal(size=(time, 6)),
+                "p": p / p.sum(1, keepdims=True)}
+
+    panel = widgets_rnn.UnrolledPanel()
+    panel.update(trace("a much longer sentence than the next one".split()), 5, ["x", "y", "z"])
+    short = trace(["one", "two", "three"])
+    panel.update(short, 0, ["x", "y", "z"])
+    kept = panel.update(short, 2, ["x", "y", "z"])
+    fresh = widgets_rnn.unrolled_figure(short, 2, ["x", "y", "z"])
+    assert kept is panel.fig and png(kept) == png(fresh)
+    assert figures.description(kept) == figures.description(fresh)
+    plt.close("all")
