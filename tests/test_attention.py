@@ -200,6 +200,10 @@ def test_deck_results_match_what_the_explorer_shows_one_date_at_a_time(models):
             np.testing.assert_allclose(recipe["weights"][w], alone["weights"], atol=1e-5)
     box = W.attention_explorer(model, examples, max_beam=2)
     assert box.deck["kind"] == "attention" and box.deck["examples"] == examples
+    pick, beam, status = box.children[0].children[0], box.children[0].children[1], box.children[2]
+    pick.value, beam.value = examples[2], 2          # shown from those decodings, not decoded again: the same line
+    alone = W.explain(model, examples[2], beam_width=2)
+    assert status.value == W.status_line(alone["text"], alone["output"], alone["score"], 2)
 
 
 def test_attention_panel_redraws_like_a_fresh_one_and_describes_like_plot_attention():
