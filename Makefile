@@ -38,7 +38,7 @@ help:
 	@echo "make lock       regenerate requirements.lock for every platform and Python 3.10-3.13 (UPGRADE=1 to take newer releases)"
 	@echo "PYTHON=python3.12 picks the Python that creates .venv (3.10 to 3.13); VENV=dir another environment"
 
-$(STAMP): requirements.lock pyproject.toml tools/lab_overrides.json
+$(STAMP): requirements.lock pyproject.toml tools/lab_overrides.json tools/lab_custom.css
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys, venv; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { \
 	  echo "The course needs Python 3.10 to 3.13 with venv; PYTHON=$(PYTHON) is: $$($(PYTHON) --version 2>&1 | head -1)."; \
 	  echo "Install one (python.org, Homebrew, apt, pyenv), then run for example: make lab PYTHON=python3.12"; \
@@ -47,9 +47,9 @@ $(STAMP): requirements.lock pyproject.toml tools/lab_overrides.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m tools.slides --assets --optional
-	@# JupyterLab's defaults for this course: no "official Jupyter news?" pop-up (it covers a live deck's arrows)
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# JupyterLab's defaults for this course: no "official Jupyter news?" pop-up (it covers a live deck's arrows),
+	@# the live deck's keys (Space, arrows, Esc) and its style (every slide whole, sliders reachable)
+	$(BIN)/python -m tools.present --install-defaults
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -59,7 +59,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks --LabApp.extension_manager=readonly --LabApp.news_url= \
 		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
-		--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False \
+		--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False --LabApp.custom_css=True \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Live presenting runs on a fresh copy: autosave while presenting never rewrites solutions/.

@@ -102,14 +102,16 @@ def jupyterlab(root: Path, base: Path, seconds: float = 120, cwd: Path | None = 
     the repository, where nbgrader_config.py is). Yields ``{"url", "token", "log"}``."""
     from tools import present
 
-    (base / "settings").mkdir(parents=True, exist_ok=True)  # empty: the course's defaults (overrides.json) apply
+    # as `make present` prepares them: no settings of a user's own, the course's defaults (overrides.json) and
+    # the live deck's keys
+    present.presenter_settings(base / "settings", own=base / "no-own-settings")
     port, token = free_port(), os.urandom(16).hex()
     env = dict(os.environ, COURSE_PROFILE="fast", JUPYTER_CONFIG_DIR=str(base / "config"),
                JUPYTER_RUNTIME_DIR=str(base / "runtime"), IPYTHONDIR=str(base / "ipython"))
     # no option twice: with duplicated LabApp options window.jupyterapp was missing in a run here
-    command = present.lab_command(root, "127.0.0.1", port, token) + [
+    command = present.lab_command(root, "127.0.0.1", port, token, settings=base / "settings") + [
         "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={base / 'workspaces'}", f"--LabApp.user_settings_dir={base / 'settings'}"]
+        f"--LabApp.workspaces_dir={base / 'workspaces'}"]
     log_path = base / "jupyterlab.log"
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd or root)

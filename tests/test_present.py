@@ -126,12 +126,20 @@ def _deck_extension_installed() -> bool:
                for p in jupyter_path("labextensions"))
 
 
-GO_FORWARD = "() => jupyterapp.commands.execute('deck:go', {direction: 'down', alternate: 'forward'})"
 ACTIVE_CELL = "() => jupyterapp.shell.currentWidget.content.activeCellIndex"
+PRESENTING = "() => document.body.dataset.jpDeckMode === 'presenting'"
+# the slider's handle: where it is, and whether a click there lands on it (not on the deck's panel above it)
+HANDLE = """() => { const r = document.querySelector('[data-course-control]').getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2, top = document.elementFromPoint(x, y);
+  return {x, y, onTop: !!top && !!top.closest('[data-course-control]'), inView: r.top >= 0 && r.bottom <= innerHeight}; }"""
+READOUT = ("() => document.querySelector('[data-course-control]').closest('.widget-slider')"
+           ".querySelector('.widget-readout').textContent")
 
 
 def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
-    from tests.test_browser import FIND_CONTROL, FINGERPRINT, KERNEL_READY, RUN_ALL, clean_copy, move_control
+    """Presenting as a person does: Space through every build-up to the explorer, a mouse drag on its slider
+    changes the figure, the arrow keys then move the slider, Space goes on, Shift Space back, Esc leaves."""
+    from tests.test_browser import FIND_CONTROL, FINGERPRINT, KERNEL_READY, RUN_ALL, clean_copy
 
     if not _deck_extension_installed():
         unavailable("jupyterlab-deck is not installed (it is in requirements.lock: "
@@ -143,6 +151,9 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         page = context.new_page()
         problems = request_log(page, redirects_ok=True)
+        console_errors = []
+        page.on("console", lambda message: console_errors.append(message.text[:300])
+                if message.type == "error" else None)
         try:
             page.goto(f"{server['url']}/lab/tree/{LIVE_LESSON.name}?reset&token={server['token']}")
             try:
@@ -152,35 +163,54 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
                 page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck-no-kernel.png"))
                 pytest.fail("the kernel did not start; JupyterLab's log:\n"
                             + server["log"].read_text(encoding="utf-8")[-3000:])
+            assert page.evaluate("() => jupyterapp.commands.keyBindings.length") > 100, \
+                "JupyterLab's own shortcuts did not load (a shortcut setting it rejected?)"
             assert page.evaluate(RUN_ALL, 240_000) is True, "running the lesson failed or timed out"
             found = page.wait_for_function(FIND_CONTROL, timeout=30_000, polling=250).json_value()
             assert found and found["kind"] == "slider", f"no slider rendered in {LIVE_LESSON.name}"
-            # present from the top with the deck's own navigation (Space), up to the explorer
+            # the deck's button (or the palette's "Start Deck") from the top; from then on only keys and the mouse
             page.evaluate("() => { jupyterapp.shell.currentWidget.content.activeCellIndex = 0;"
                           " return jupyterapp.commands.execute('deck:start'); }")
-            for _ in range(200):
-                if page.evaluate(ACTIVE_CELL) >= found["cell"]:
-                    break
-                page.evaluate(GO_FORWARD)
-                page.wait_for_timeout(150)
-            assert page.evaluate(ACTIVE_CELL) == found["cell"], "the deck never reached the explorer's slide"
+            page.wait_for_function(PRESENTING, timeout=10_000)
+            path = [page.evaluate(ACTIVE_CELL)]
+            while path[-1] < found["cell"] and len(path) < 80:
+                page.keyboard.press("Space")
+                page.wait_for_function(f"(i) => ({ACTIVE_CELL})() > i", arg=path[-1], timeout=5_000)
+                path.append(page.evaluate(ACTIVE_CELL))
+            assert path[-1] == found["cell"], f"Space went {path}, past the explorer's cell {found['cell']}"
             cell_classes = page.evaluate("(i) => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].className",
                                          found["cell"])
             assert "jp-deck-mod-onscreen" in cell_classes, f"the deck does not show the explorer: {cell_classes}"
-            handle = page.locator("[data-course-control]").first
-            page.wait_for_function("() => { const r = document.querySelector('[data-course-control]')"
-                                   ".getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight; }",
-                                   timeout=10_000)
-            assert handle.is_visible()
-            before = page.evaluate(FINGERPRINT, found["cell"])
-            action = move_control(page, "slider")
+            page.wait_for_timeout(500)
+            handle = page.evaluate(HANDLE)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck-before.png"))
+            assert handle["inView"] and handle["onTop"], f"the slider is hidden or covered on the slide: {handle}"
+            # a real drag: press on the handle, move, release
+            before, readout = page.evaluate(FINGERPRINT, found["cell"]), page.evaluate(READOUT)
+            page.mouse.move(handle["x"], handle["y"])
+            page.mouse.down()
+            page.mouse.move(handle["x"] + 50, handle["y"], steps=8)
+            page.mouse.up()
             page.wait_for_function(f"(b) => ({FINGERPRINT})({found['cell']}) !== b", arg=before,
                                    timeout=60_000, polling=200)
+            dragged = page.evaluate(READOUT)
+            assert dragged != readout, f"the drag did not move the slider ({readout})"
+            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck.png"))
+            # the focused slider keeps its arrow keys; Space goes on, Shift Space back, Esc leaves the deck
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"(r) => ({READOUT})() !== r", arg=dragged, timeout=30_000)
+            assert page.evaluate(ACTIVE_CELL) == found["cell"], "→ on the focused slider moved the deck"
+            page.keyboard.press("Space")
+            page.wait_for_function(f"(i) => ({ACTIVE_CELL})() > i", arg=found["cell"], timeout=5_000)
+            page.keyboard.press("Shift+Space")
+            page.wait_for_function(f"(i) => ({ACTIVE_CELL})() <= i", arg=found["cell"], timeout=5_000)
+            page.keyboard.press("Escape")
+            page.wait_for_function(f"() => !({PRESENTING})()", timeout=5_000)
             assert "VBox(children=" not in page.evaluate("() => document.body.innerText"), \
                 "an explorer is shown as text"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{LIVE_LESSON.stem}.live-deck.png"))
             assert problems.problems == [], "; ".join(problems.problems)
+            assert console_errors == [], "errors in the browser's console:\n" + "\n".join(console_errors)
             # the course's defaults (overrides.json, installed by make setup) turn the news pop-up off
             news = page.evaluate("async (t) => { const s = await (await fetch('/lab/api/settings/"
                                  "@jupyterlab/apputils-extension:notification?token=' + t)).json();"
@@ -189,7 +219,8 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
             assert news[0] in (None, "false") and news[1] == "false", f"the news pop-up would show: {news}"
             errors = [line for line in server["log"].read_text(encoding="utf-8").splitlines() if line.startswith("[E ")]
             assert errors == [], "the server logged errors while presenting:\n" + "\n".join(errors)
-            print(f"{action}; the figure changed while presenting")
+            print(f"Space x{len(path) - 1} to the explorer; dragged its slider {readout} -> {dragged}; "
+                  "→ moved the slider, Space on, Shift Space back, Esc out")
         finally:
             try:
                 page.evaluate("() => jupyterapp.shell.currentWidget.sessionContext.shutdown()")
@@ -199,10 +230,47 @@ def test_live_presenting_moves_an_explorer(tmp_path, browser, request_log):
     shutil.rmtree(root, ignore_errors=True)
 
 
-def test_setup_installs_the_course_defaults_for_jupyterlab():
-    """No "official Jupyter news?" pop-up over a live deck: make setup installs overrides.json."""
+def test_deck_shortcuts_are_selectors_jupyterlab_accepts():
+    """JupyterLab rejects a shortcut whose selector holds a comma, and then loads none of its own shortcuts."""
+    shortcuts = present.deck_shortcuts()
+    assert all("," not in s["selector"] and s["command"] in {"deck:go", "deck:stop"} for s in shortcuts)
+    keys = {(s["keys"][0], s["selector"]) for s in shortcuts}
+    assert len(keys) == len(shortcuts), "a key bound twice for the same selector"
+    assert {s["keys"][0] for s in shortcuts} >= {"Space", "Shift Space", "ArrowRight", "ArrowLeft", "Escape"}
+
+
+def test_presenter_settings_keep_the_presenters_own_and_add_the_deck_keys(tmp_path):
+    own = tmp_path / "own"
+    (own / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (own / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings").write_text('{"theme": "JupyterLab Dark"}')
+    (own / present.SHORTCUTS).parent.mkdir(parents=True)
+    mine = {"command": "notebook:run-cell", "keys": ["Ctrl R"], "selector": ".jp-Notebook"}
+    (own / present.SHORTCUTS).write_text(json.dumps({"shortcuts": [mine]}))
+    target = present.presenter_settings(tmp_path / "made", own=own)
+    assert (target / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings").read_text() == \
+        '{"theme": "JupyterLab Dark"}'
+    shortcuts = json.loads((target / present.SHORTCUTS).read_text())["shortcuts"]
+    assert shortcuts[0] == mine and shortcuts[1:] == present.deck_shortcuts()
+    assert json.loads((own / present.SHORTCUTS).read_text()) == {"shortcuts": [mine]}, "the presenter's own changed"
+    again = present.presenter_settings(tmp_path / "made", own=own)       # made afresh, the keys not doubled
+    assert len(json.loads((again / present.SHORTCUTS).read_text())["shortcuts"]) == 1 + len(present.deck_shortcuts())
+    command = present.lab_command(tmp_path, "127.0.0.1", 1, settings=target)
+    assert f"--LabApp.user_settings_dir={target}" in command and present.CUSTOM_CSS in command
+
+
+def test_setup_installs_the_course_defaults_for_jupyterlab(tmp_path, monkeypatch):
+    """No "official Jupyter news?" pop-up over a live deck, and the deck's style: make setup installs both."""
     overrides = json.loads((ROOT / "tools" / "lab_overrides.json").read_text(encoding="utf-8"))
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     recipe = re.search(r"^\$\(STAMP\):(.*)\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M)
-    assert "tools/lab_overrides.json" in recipe.group(1)
-    assert "cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json" in recipe.group(2)
+    assert "tools/lab_overrides.json" in recipe.group(1) and "tools/lab_custom.css" in recipe.group(1)
+    assert "$(BIN)/python -m tools.present --install-defaults" in recipe.group(2)
+    import jupyter_server
+
+    static = tmp_path / "jupyter_server"
+    monkeypatch.setattr(jupyter_server, "__file__", str(static / "__init__.py"))
+    installed = present.install_defaults(tmp_path / "venv")
+    assert installed == [tmp_path / "venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
+                         static / "static" / "custom" / "custom.css"]
+    assert installed[1].read_text() == (ROOT / "tools" / "lab_custom.css").read_text()
+    assert "--LabApp.custom_css=True" in (ROOT / "Makefile").read_text()      # make lab loads it too

@@ -361,8 +361,14 @@ def exercise_count(nb: nbformat.NotebookNode) -> int:
 
 
 def estimate_minutes(nb: nbformat.NotebookNode) -> int:
-    """Lecture time, an estimate: 2 min a slide + 3 min an exercise, rounded to 5 min (docs/instructors.md)."""
-    minutes = MINUTES_PER_SLIDE * slide_count(nb) + MINUTES_PER_EXERCISE * exercise_count(nb)
+    """Lecture time, rounded to 5 min: the speaker notes' times added up (``Time: about N min`` on every
+    slide, :mod:`tools.speaker_notes`); a deck whose notes do not all say it gets 2 min a slide + 3 min an
+    exercise (docs/instructors.md)."""
+    from tools import speaker_notes
+
+    minutes = speaker_notes.lesson_minutes(nb)
+    if minutes is None:
+        minutes = MINUTES_PER_SLIDE * slide_count(nb) + MINUTES_PER_EXERCISE * exercise_count(nb)
     return max(5, 5 * round(minutes / 5))
 
 
