@@ -191,6 +191,8 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
         assert len(fits) == total, f"{deck.name}: measured {len(fits)} of {total} slides"
         problems = [line for fit in fits for line in fit.problems()]
         assert problems == [], f"{deck.name}: {len(problems)} slide problems at 1280x720:\n" + "\n".join(problems)
+        unmeasured = [fit.where for fit in fits if not fit.sizes and not fit.figures]   # a figure alone has no text
+        assert unmeasured == [], f"{deck.name}: slides with neither a measured text size nor a figure: {unmeasured}"
         assert log.problems == [], f"{deck.name}: " + "; ".join(log.problems)
         violations = deck_fit.accessibility(page, fits)
         assert violations == [], f"{deck.name}: {len(violations)} WCAG 2.1 AA violations (axe-core):\n" + \
@@ -201,6 +203,21 @@ def test_deck_in_browser(notebook, decks, deck_server, browser, request_log):
         assert fonts["errors"] == [], f"{deck.name}: font files failed: {fonts['errors']}"
     finally:
         page.close()
+    # the same deck in a 4:3 window (a classroom projector at 1024x768): every slide fits there too
+    page = browser.new_page(viewport=SMALL_WINDOW)
+    try:
+        deck_fit.open_deck(page, f"{deck_server}/{deck.name}")
+        if has_math(nb):
+            deck_fit.wait_for_math(page, timeout_ms=180_000)
+        small = deck_fit.measure_page(page, notebook.stem)
+        problems = [line for fit in small for line in fit.problems()]
+        assert problems == [], f"{deck.name}: {len(problems)} slide problems at 1024x768:\n" + "\n".join(problems)
+        assert len(small) == len(fits)
+    finally:
+        page.close()
+
+
+SMALL_WINDOW = {"width": 1024, "height": 768}
 
 
 # Each of the deck's own fonts loads from _static for the characters slides use (✅ ❌ from Noto Emoji).
@@ -313,6 +330,44 @@ def test_fit_checker_sees_what_build_ups_show(tmp_path, static_server, browser):
     assert table.bottom > 200, f"the table shown as a build-up runs past the bottom: {table}"
     assert figure.cut_figures and any("figure 1 is cut by" in line for line in figure.problems())
     assert (tmp_path / "shots" / "98_buildups-03.png").stat().st_size > 1000
+
+
+# The offline explorers' style before issue 23 (controls at 9.6 px on screen, the note at 7.7 px).
+OLD_EXPLORER_STYLE = """<style>
+.course-explorer { font-size: 0.5em; text-align: left; }
+.course-explorer-note { font-size: 0.8em; color: #666; }
+</style>"""
+
+
+def _small_text_notebook():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    html = lambda text: nbformat.v4.new_output("display_data", data={"text/html": text})  # noqa: E731
+    explorer = html(OLD_EXPLORER_STYLE + "<div class='course-explorer'><div class='course-explorer-controls'>"
+                    "<label>radius <input type='range'></label><output>0.9</output></div>"
+                    "<p class='course-explorer-note'>Precomputed in the deck: 5 positions.</p></div>")
+    cells = [_slide(md("# Sizes\n\nBig enough.")),
+             _slide(md("## Small print")), _slide(code("note()", outputs=[html("<p style='font-size: 12px'>fine print</p>")]), "-"),
+             _slide(md("## Small code")), _slide(code("log()", outputs=[html("<pre style='font-size: 11px'>x = 1</pre>")]), "-"),
+             _slide(md("## An explorer as it was")), _slide(code("explore()", outputs=[explorer]), "-")]
+    return nbformat.v4.new_notebook(cells=cells, metadata={"title": "Sizes"})
+
+
+def test_size_check_flags_text_too_small_to_read_from_the_back(tmp_path, static_server, browser):
+    """Text under 18 px, code under 16 px and explorer controls under 16 px on screen at 1280x720 are problems;
+    the explorers' old style is one (the decks had it until issue 23)."""
+    with _tiny_deck(_small_text_notebook(), "96_sizes", tmp_path, static_server, browser) as (_, fits):
+        pass
+    assert fits[0].problems() == [] and fits[0].sizes["text"]["px"] >= 18
+    small_print, small_code, explorer = fits[1], fits[2], fits[3]
+    assert [line.split(": ", 1)[1] for line in small_print.problems()] == \
+        ["text 11.5 px < 18 px ('fine print') on screen at 1280x720"]
+    assert any(line.endswith("code 10.6 px < 16 px ('x = 1') on screen at 1280x720") for line in small_code.problems())
+    kinds = sorted(line.split(": ", 1)[1].split(" ")[0] for line in explorer.problems())
+    assert kinds == ["control", "text"], explorer.problems()
+    assert explorer.sizes["control"]["px"] < 10 and explorer.sizes["text"]["px"] < 8
+    assert deck_fit.summary(fits)["slides with text below its minimum size"] == 3
+    # sizes on screen are judged at the reference size only; fit in every window
+    assert deck_fit.SlideFit(**{**small_print.__dict__, "viewport": "1024x768"}).problems() == []
 
 
 def test_accessibility_check_flags_low_contrast(tmp_path, static_server, browser):

@@ -12,7 +12,15 @@ slide's own coordinates (reveal's configured width x height, before scaling):
 - **cut figure**: an ``<img>`` not fully visible, because it runs past the slide box or is clipped by
   a box around it (or never loaded);
 - **cut box**: a code or output box whose content is wider (or taller) than the box, which hides
-  the rest (``overflow`` hidden, auto or scroll: nobody scrolls a box during a talk).
+  the rest (``overflow`` hidden, auto or scroll: nobody scrolls a box during a talk);
+- **small text**: the size on screen (font size x reveal's scale) of the smallest text of each kind,
+  checked at the reference size against :data:`MINIMUM_PX` (readable from the back row): text and a
+  formula's main line 18 px, code and printed output 16 px, an explorer's controls 16 px. A formula's
+  sub- and superscripts are measured and printed but have no minimum (TeX sets them smaller).
+  Text inside figures is not measured (a PNG's labels are pixels).
+
+Fit is measured in the slide's own coordinates, so it does not depend on the window; sizes on screen
+do. ``--size 1024x768`` measures at another window size (4:3): fit must hold there too.
 
 The command prints one line per problem and the totals; it exits 1 when there is any problem.
 Playwright (the test extra) and Chromium (``/usr/bin/chromium`` or ``$COURSE_CHROMIUM``) are needed;
@@ -36,6 +44,8 @@ CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOLERANCE = 1.0          # px: sub-pixel rounding is not an overflow
+# The smallest size on screen, in px at the reference size, of each kind of text (issue 23).
+MINIMUM_PX = {"text": 18.0, "math": 18.0, "code": 16.0, "control": 16.0}
 
 # Shows every build-up of slide (h, v) as the audience finally sees it. Fragments fade in through a CSS
 # transition (visibility and opacity), so right after Reveal.nextFragment() a build-up still computes as
@@ -156,9 +166,25 @@ async (tolerance) => {
         cut.push({what: what, side: "bottom", px: tall, text: (el.innerText || "").trim().split("\n")[0].slice(0, 50)});
       }
     }
+    // the smallest text of each kind, in px on screen (computed font size x reveal's scale)
+    const sizes = {};
+    const kindOf = (el) => el.closest(".mjx-sub, .mjx-sup, .mjx-under, .mjx-over, .mjx-numerator, .mjx-denominator")
+        ? "math script" : el.closest(".MathJax_CHTML") ? "math"
+        : el.closest(".course-explorer-controls, .widget-area, .jupyter-widgets") ? "control"
+        : el.closest("pre, code, kbd, samp") ? "code" : "text";
+    const texts = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !node.textContent.trim() || hidden(el) || el.closest("script, style")) continue;
+      range.selectNodeContents(node);
+      if (!Array.from(range.getClientRects()).some(r => r.width > 0 && r.height > 0)) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize) * scale, kind = kindOf(el);
+      if (!(kind in sizes) || px < sizes[kind].px) sizes[kind] = {px: Math.round(px * 10) / 10,
+                                                                  text: node.textContent.trim().slice(0, 40)};
+    }
     return {bottom: Math.round(extent.bottom - H), right: Math.round(extent.right - W),
             top: Math.round(-extent.top), left: Math.round(-extent.left), figures: figures, cut: cut,
-            width: W, height: H, scale: scale};
+            width: W, height: H, scale: scale, sizes: sizes};
   }
 
   const out = [];
@@ -193,6 +219,17 @@ class SlideFit:
     figures: list = field(default_factory=list)     # {"lost": px, "loaded": bool, ...} per <img>
     cut: list = field(default_factory=list)         # {"what", "side", "px", "text"} per box hiding content
     settled: bool = True           # every build-up computed as visible when measured
+    sizes: dict = field(default_factory=dict)       # {kind: {"px", "text"}}: smallest text on screen per kind
+    viewport: str = "1280x720"
+
+    @property
+    def small_text(self) -> list[str]:
+        """Kinds of text below their minimum on screen (only judged at the reference size)."""
+        if self.viewport != f"{VIEWPORT['width']}x{VIEWPORT['height']}":
+            return []
+        return [f"{kind} {size['px']} px < {MINIMUM_PX[kind]:g} px ({size['text']!r})"
+                for kind, size in sorted(self.sizes.items())
+                if kind in MINIMUM_PX and size["px"] < MINIMUM_PX[kind] - 0.05]
 
     @property
     def where(self) -> str:
@@ -221,6 +258,7 @@ class SlideFit:
         for box in self.cut:
             found.append(f"{self.where}: {box['what']} hides {box['px']} px at the {box['side']} "
                          f"({box['text']!r})")
+        found += [f"{self.where}: {line} on screen at {self.viewport}" for line in self.small_text]
         return found
 
 
@@ -271,9 +309,21 @@ def screenshots(page, fits: list[SlideFit], folder: Path) -> None:
 def measure_page(page, deck_name: str) -> list[SlideFit]:
     """Measure every slide of the deck open in ``page`` (Reveal ready, MathJax done)."""
     records = page.evaluate(MEASURE_JS, TOLERANCE)
+    size = page.viewport_size or VIEWPORT
     return [SlideFit(deck=deck_name, index=r["index"], h=r["h"], v=r["v"], title=r["title"],
                      bottom=r["bottom"], right=r["right"], top=r["top"], left=r["left"],
-                     figures=r["figures"], cut=r["cut"], settled=r.get("settled", True)) for r in records]
+                     figures=r["figures"], cut=r["cut"], settled=r.get("settled", True), sizes=r["sizes"],
+                     viewport=f"{size['width']}x{size['height']}") for r in records]
+
+
+def smallest(fits: list[SlideFit]) -> dict:
+    """The smallest text of each kind over many slides: {kind: (px, where, text)}."""
+    found = {}
+    for fit in fits:
+        for kind, size in fit.sizes.items():
+            if kind not in found or size["px"] < found[kind][0]:
+                found[kind] = (size["px"], fit.where, size["text"])
+    return found
 
 
 # MathJax 2 writes a rendered element with id "<script id>-Frame" before each math source.
@@ -309,6 +359,7 @@ def summary(fits: list[SlideFit]) -> dict:
         "slides with a box cut at the right": sum(any(b["side"] == "right" for b in f.cut) for f in fits),
         "slides with a box cut at the bottom": sum(any(b["side"] == "bottom" for b in f.cut) for f in fits),
         "slides measured before their build-ups showed": sum(not f.settled for f in fits),
+        "slides with text below its minimum size": sum(bool(f.small_text) for f in fits),
     }
 
 
@@ -323,7 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print the totals only")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="also save a PNG of every slide, all fragments shown, to DIR")
+    parser.add_argument("--size", default=f"{VIEWPORT['width']}x{VIEWPORT['height']}", metavar="WxH",
+                        help="the browser window (default: the reference size; sizes on screen are judged there only)")
     args = parser.parse_args(argv)
+    try:
+        width, height = (int(n) for n in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"argument --size: expected WIDTHxHEIGHT such as 1024x768, got {args.size!r}")
     decks = args.decks or sorted(DECKS.glob("*.slides.html"))
     if not decks:
         print(f"no decks in {DECKS}: run `python -m tools.slides` first", file=sys.stderr)
@@ -338,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as manager:
         browser = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         for deck in decks:
-            page = browser.new_page(viewport=VIEWPORT)
+            page = browser.new_page(viewport={"width": width, "height": height})
             open_deck(page, f"{base}/{deck.name}")
             wait_for_math(page)
             measured = measure_page(page, deck.name.replace(".slides.html", ""))
@@ -353,9 +410,13 @@ def main(argv: list[str] | None = None) -> int:
         browser.close()
     server.shutdown()
     counts = summary(fits)
-    print(f"{len(decks)} decks: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+    print(f"{len(decks)} decks at {width}x{height}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+    for kind, (px, where, text) in sorted(smallest(fits).items()):
+        floor = f" (minimum {MINIMUM_PX[kind]:g} px)" if kind in MINIMUM_PX else " (no minimum)"
+        print(f"smallest {kind} on screen: {px} px{floor}, {where}: {text!r}")
     bad = counts["overflowing slides"] + counts["figures cut"] + counts["slides with a box cut at the right"] \
-        + counts["slides with a box cut at the bottom"] + counts["slides measured before their build-ups showed"]
+        + counts["slides with a box cut at the bottom"] + counts["slides measured before their build-ups showed"] \
+        + counts["slides with text below its minimum size"]
     return 1 if bad else 0
 
 

@@ -115,7 +115,7 @@ def _temperature(recipe):
     checks = {t: music.check_tune(tunes[t]) for t in temperatures}
 
     def draw(t):
-        text = widgets_music.temperature_text(tunes[t], checks[t], t, max_lines=8)
+        text = widgets_music.temperature_text(tunes[t], checks[t], t, max_lines=6)
         fig = music.piano_roll(checks[t].notes, title=f"temperature {t:g}")
         fig.set_size_inches(8, 2.2)
         return f"<pre class='course-explorer-pre'>{html.escape(text)}</pre>", fig
@@ -303,17 +303,19 @@ SCRIPT = """(function () {
   show();
 })();"""
 
+# Sizes on screen at 1280x720 (reveal.js scales the 1280x720 slide by 0.96): controls 17 px (>= 16), the
+# explorer's text and note 18 px (>= 18), its printed text 17 px (code, >= 16); tools/deck_fit.py measures them.
 STYLE = """<style>
-.course-explorer { font-size: 0.5em; text-align: left; }
-.course-explorer-controls { display: flex; flex-wrap: wrap; gap: 0.4em 1.6em; align-items: center; margin: 0.2em 0; }
+.course-explorer { font-size: 0.9em; text-align: left; }
+.course-explorer-controls { display: flex; flex-wrap: wrap; gap: 0.3em 1.4em; align-items: center; margin: 0.1em 0; }
 .course-explorer-controls label { display: inline-flex; gap: 0.5em; align-items: center; }
-.course-explorer-controls input[type=range] { width: 14em; }
-.course-explorer-controls output { min-width: 3em; font-weight: bold; }
+.course-explorer-controls input[type=range] { width: 10em; }
+.course-explorer-controls output { min-width: 2.5em; font-weight: bold; }
 .course-explorer-controls select { font-size: 1em; max-width: 30em; }
-.course-explorer-text { margin: 0.2em 0; }
-.course-explorer-pre { font-size: 0.8em; margin: 0; max-height: 11em; overflow: hidden; box-shadow: none; }
+.course-explorer-text { font-size: 1.05em; margin: 0.1em 0; }
+.reveal pre.course-explorer-pre { font-size: 0.95em; margin: 0; box-shadow: none; }
 .reveal img.course-explorer-frame { display: block; max-width: 100%; max-height: 400px; margin: 0; }
-.course-explorer-note { font-size: 0.8em; color: #666; margin: 0.2em 0 0 0; }
+.course-explorer-note { font-size: 1.05em; color: #595959; margin: 0.1em 0 0 0; }
 </style>"""
 
 
