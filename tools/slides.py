@@ -218,7 +218,7 @@ def _walk(model_id: str, state: dict, controls: list, outputs: list, seen: set) 
             kind = "text/plain" if name == "LabelModel" else "text/html"
             outputs.append({"output_type": "display_data", "metadata": {}, "data": {kind: values["value"]}})
     elif not name.endswith(("LayoutModel", "StyleModel")):
-        label = values.get("description") or name.replace("Model", "")
+        label = (values.get("description") or name.replace("Model", "")).rstrip(": ")   # "model:" -> "model"
         options, index = values.get("_options_labels"), values.get("index")
         if isinstance(options, list) and isinstance(index, int) and 0 <= index < len(options):
             controls.append(f"{label}: {options[index]}")          # Dropdown, SelectionSlider ...
