@@ -104,7 +104,7 @@ def lesson_minutes(nb) -> int | None:
 
 
 def exercises(nb) -> list[dict]:
-    """One record per exercise slide: id, title, where (in class / as homework), minutes."""
+    """One record per exercise slide: id, where ("In class" / "As homework"), minutes."""
     return [{"id": s.exercise, "where": s.where, "minutes": s.minutes} for s in slides(nb) if s.exercise]
 
 
