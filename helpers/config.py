@@ -92,7 +92,9 @@ def plot_style() -> None:
 
     from .palette import prop_cycle
 
-    matplotlib.rcParams.update({"figure.figsize": (7, 3.5), "figure.dpi": 90, "axes.grid": True,
+    from .figures import FONT_PT
+
+    matplotlib.rcParams.update({"figure.figsize": (7, 3.5), "figure.dpi": 90, "font.size": FONT_PT, "axes.grid": True,
                                 "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
                                 "axes.prop_cycle": prop_cycle()})   # colour-vision-safe colours, a style per line
     from .figures import install

@@ -27,6 +27,10 @@ FIXED = "_course_fixed_layout"   # set by fixed_layout(): the PNG is the whole c
 LIVE = "_course_live"            # set by live(): an explorer's figure, redrawn on every move of a control
 LIVE_COMPRESSION = 1             # zlib level for live figures: about a third quicker than the default 6
 CAPTION_KEY = "figure_description"
+# The smallest text the course draws, in points: 15 px at the course's 90 dpi, so at least 14 px on a slide
+# that shows a figure at 94 % of its size or more (tools/deck_fit.py measures it; issue 23). The plot style's
+# base size; tick labels, legends and annotations use it too, titles are larger.
+FONT_PT = 12.0
 MAX_CHARS = 1500         # a description, not a data dump: longer ones are cut at a sentence
 MAX_ITEMS = 8            # lines, bars or labels listed per Axes before "and N more"
 
@@ -360,13 +364,41 @@ def caption_bundle(text: str) -> tuple[dict, dict]:
     return data, {"course": {CAPTION_KEY: True}}
 
 
+def smallest_text_px(fig) -> float | None:
+    """The size of ``fig``'s smallest text, in CSS px at the figure's natural size (points x dpi / 72).
+
+    Every visible, non-empty text counts: titles, axis and tick labels, legends, annotations, a colour
+    bar's labels. The decks multiply it by the scale a figure is shown at (``tools/deck_fit.py``): the
+    size of the figure's labels on screen. ``None`` for a figure without text.
+    """
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    sizes = []
+
+    def walk(artist) -> None:            # what draw() draws: invisible artists and hidden axes skipped
+        if not artist.get_visible() or (isinstance(artist, Axis) and not artist.axes.axison):
+            return
+        if isinstance(artist, Text) and artist.get_text().strip():
+            sizes.append(artist.get_fontsize())
+        for child in artist.get_children():
+            walk(child)
+
+    walk(fig)
+    return round(min(sizes) * fig.dpi / 72, 2) if sizes else None
+
+
 def figure_bundle(fig, png) -> tuple[dict, dict]:
-    """The figure's own output: the PNG with its description as ``alt`` (and as the plain-text form)."""
+    """The figure's own output: the PNG with its description as ``alt`` (and as the plain-text form),
+    and the size of its smallest text (:func:`smallest_text_px`) as ``font_px``."""
     text = description(fig)
     metadata = {}
     if isinstance(png, tuple):          # retina: (data, {"width": ..., "height": ...})
         png, metadata = png[0], dict(png[1] or {})
     metadata["alt"] = text
+    font_px = smallest_text_px(fig)     # about 0.5 ms once drawn: an explorer's move stays quick
+    if font_px is not None:
+        metadata["font_px"] = font_px
     return {"image/png": png, "text/plain": text}, {"image/png": metadata}
 
 

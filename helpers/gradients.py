@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .figures import power_ticks
+from .figures import FONT_PT, power_ticks
 from .validation import (MAX_LENGTH, MAX_UNITS, check_array, check_choice, check_keras_model, check_number,
                          check_positive_int, check_seed, check_size)
 
@@ -144,7 +144,10 @@ def plot_norm_curves(curves: dict, *, title: str = "", ax=None, label: str = "sp
     ax.set_xlabel("steps back in time t")
     ax.set_ylabel("||dh_t / dh_0||")
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    if len(fig.axes) == 1:
+        ax.legend()
+    elif ax is fig.axes[-1]:        # panels side by side: the same lines in each, one legend beside the last
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     power_ticks(ax.yaxis)
     return fig
 

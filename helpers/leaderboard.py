@@ -27,6 +27,7 @@ from .music_model import CAUSAL_LAYERS, check_char_model
 from .ngram import MAX_ORDER, NGramModel
 from .training import build_optimizer
 from .validation import check_choice, check_ids, check_number, check_positive_int, check_seed, check_size
+from .figures import FONT_PT
 
 NETWORKS = ("fixed window", "bag of characters", "SimpleRNN", "LSTM", "GRU", "transformer")
 
@@ -225,7 +226,7 @@ def plot(rows, *, title: str = "", reference: dict | None = None, ax=None):
     for label, value in (reference or {}).items():
         value = check_number("reference", value, low=0)
         ax.axvline(value, color="#c44e52", linestyle="--", linewidth=1)
-        ax.text(value, len(rows) - 0.4, f" {label}", color="#c44e52", va="top", fontsize=9)
+        ax.text(value, len(rows) - 0.4, f" {label}", color="#c44e52", va="top", fontsize=FONT_PT)
     ax.set(xlabel="held-out bits per character (lower is better)", title=title)
     ax.set_xlim(0, max(r.bits for r in rows) * 1.12)
     ax.grid(False)

@@ -20,6 +20,7 @@ import numpy as np
 
 from .course_data import DATA_DIR
 from .validation import check_ids, check_number, check_positive_int, check_seed, check_type
+from .figures import FONT_PT
 
 DATA = DATA_DIR / "learning_curves.json"      # data/ in a checkout, helpers/data/ in a wheel
 BATCH, SEQ_LEN = 32, 128            # the live leaderboard's batches: 4,096 characters a step
@@ -106,7 +107,7 @@ def plot(data: dict, *, reference: dict | None = None):
 
     from .figures import describe, listing
 
-    fig, (by_chars, by_time) = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    fig, (by_chars, by_time) = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)   # 3.4: the legend goes under
     for name, points in data["curves"].items():
         chars = [p["chars"] for p in points]
         for ax, xs in ((by_chars, chars), (by_time, [p["seconds"] for p in points])):
@@ -115,14 +116,16 @@ def plot(data: dict, *, reference: dict | None = None):
         for ax in (by_chars, by_time):
             ax.axhline(bits, color="#595959", lw=1, ls=":")
         by_time.annotate(f"{name} {bits:.2f}", (1.0, bits), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                         textcoords="offset points", va="center", fontsize=8, color="#333333")
+                         textcoords="offset points", va="center", fontsize=FONT_PT, color="#333333")
     for marker, (label, (seconds, bits)) in zip("*PXD", (reference or {}).items()):
         by_time.plot([seconds], [bits], marker=marker, ms=10, ls="", color="#000000", label=label)
     by_chars.set(xscale="log", xlabel="characters seen in training", ylabel="held-out bits per character",
                  title="same data")
     by_time.set(xlabel="training seconds", title=f"same time (up to {data['seconds']:.0f} s)")
-    by_time.legend(fontsize=7, loc="upper right")
-    fig.subplots_adjust(left=0.07, right=0.86, top=0.9, bottom=0.15, wspace=0.08)
+    # under both panels, in columns: at 12 pt a legend inside either panel covers the curves
+    fig.legend(*by_time.get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.47, 0.0), ncol=4,
+               frameon=False)
+    fig.subplots_adjust(left=0.08, right=0.85, top=0.9, bottom=0.17, wspace=0.08)
     ends = sorted(data["curves"].items(), key=lambda item: item[1][-1]["bits"])
     common = min(points[-1]["chars"] for points in data["curves"].values())
     same = sorted(((name, at_chars(points, common)) for name, points in data["curves"].items()),

@@ -22,6 +22,7 @@ import numpy as np
 from .training import build_optimizer
 from .validation import (MAX_ITEMS, MAX_UNITS, check_alloc, check_choice, check_choices, check_keras_model,
                          check_number, check_positive_int, check_seed, check_size, check_type)
+from .figures import FONT_PT
 
 N_CLASSES = 8
 N_DISTRACTORS = 8
@@ -236,7 +237,7 @@ def plot_scorecard(card: dict, *, n_classes: int = N_CLASSES, title: str = "Long
     ax.set_xlabel("gap (distractors between the key and the question)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)   # beside: the lines meet at gap 10
     from .figures import describe, percent
 
     rows = [f"{trick}: " + ", ".join(f"gap {g} {percent(row[g])}" for g in sorted(row)) for trick, row in card.items()]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .validation import MAX_UNITS, check_array, check_keras_model, check_size
+from .figures import FONT_PT
 
 LSTM_GATES = ("i", "f", "c", "o")
 GRU_GATES = ("z", "r", "h")
@@ -287,6 +288,11 @@ _GATE_PANELS = (("forget gate f", "f", "viridis"), ("input (store) gate i", "i",
                 ("output gate o", "o", "viridis"), ("cell state c", "c", "RdBu_r"))
 
 
+def _panel_label(name: str) -> str:
+    """A gate panel's name on two lines, "forget gate f" -> "forget\\ngate f" (written across, left of it)."""
+    return name.replace(" gate ", "\ngate ").replace(" state ", "\nstate ")
+
+
 class GatesPanel:
     """The figure of :func:`plot_gates`, kept between redraws (lesson 06's gate explorer): a new key, gap
     or set of distractors changes the heat maps' data, the ticks and the title, not the Axes. Its margins
@@ -304,7 +310,8 @@ class GatesPanel:
         for row, (name, _, cmap) in enumerate(_GATE_PANELS):
             ax = self.fig.add_subplot(grid[row, 0])
             image = ax.imshow(np.zeros((rows, 2)), aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-            ax.set_ylabel(name, fontsize=8)
+            # across, on two lines: along the axis, 12 pt names run past panels 0.7 in tall into each other
+            ax.set_ylabel(_panel_label(name), fontsize=FONT_PT, rotation=0, ha="right", va="center")
             ax.set_yticks([])
             ax.grid(False)
             if row < len(_GATE_PANELS) - 1:
@@ -312,20 +319,20 @@ class GatesPanel:
             self.axes.append(ax)
             self.images.append(image)
         gates_bar = self.fig.colorbar(self.images[0], cax=self.fig.add_subplot(grid[:-1, 1]))   # the three gates: 0-1
-        gates_bar.set_label("gate value", fontsize=8)
+        gates_bar.set_label("gate value", fontsize=FONT_PT)
         self.fig.colorbar(self.images[-1], cax=self.fig.add_subplot(grid[-1, 1]))
         self.title = self.axes[0].set_title("")
         self.rows = rows
 
     def update(self, gates: dict, c_seq, tokens, units=None, *, title: str = ""):
         """Draw one sequence (the arguments of :func:`plot_gates`); returns the Figure."""
-        from .figures import describe, listing, margins, number, pin_labels, text_height
+        from .figures import describe, listing, margins, number, pin_labels, text_height, text_width
 
         c_seq, units = _check_gates(gates, c_seq, tokens, units)
         time = len(tokens)
         if self.fig is None or self.rows != len(units):
             self._build(len(units))
-        self.fig.set_size_inches(min(11, 2.5 + 0.18 * time), 0.75 + 0.11 * len(units) * len(_GATE_PANELS) + 1.5)
+        self.fig.set_size_inches(min(11, 3.3 + 0.18 * time), 0.6 + 0.085 * len(units) * len(_GATE_PANELS) + 1.4)
         values = {**gates, "c": c_seq}
         for image, (_, key, _) in zip(self.images, _GATE_PANELS):
             shown = np.asarray(values[key])[:, units].T                      # (units shown, time)
@@ -339,10 +346,11 @@ class GatesPanel:
             ax.set_ylim(len(units) - 0.5, -0.5)
         step = max(1, -(-time // 25))                                   # at most 25 labelled steps
         shown_tokens = [str(tokens[i]) for i in range(0, time, step)]
-        self.axes[-1].set_xticks(range(0, time, step), shown_tokens, rotation=90, fontsize=7)
+        self.axes[-1].set_xticks(range(0, time, step), shown_tokens, rotation=90, fontsize=FONT_PT)
         self.title.set_text(title)
-        margins(self.fig, left=0.35, right=0.65, top=0.35 if title else 0.12,
-                bottom=text_height(shown_tokens, 7, rotation=90) + 0.15)
+        margins(self.fig, left=max(text_width(_panel_label(n).splitlines(), FONT_PT) for n, _, _ in _GATE_PANELS) + 0.2,
+                right=0.65, top=0.35 if title else 0.12,
+                bottom=text_height(shown_tokens, FONT_PT, rotation=90) + 0.15)
         for ax in self.axes:                                  # labels and title placed once, not measured per draw
             pin_labels(ax, left=0.12)
 

@@ -7,6 +7,8 @@ zero". :func:`check_abc_lines` catches these first and says which line is at fau
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import warnings
 
@@ -95,7 +97,10 @@ def parse_abc(abc: str):
     """ABC text → a ``music21.stream.Score``; ``AbcError`` with a clear reason when it cannot be read.
 
     Reasons name the line at fault: an unknown key, meter or unit length, absurd octave marks,
-    or a body with no notes in it.
+    or a body with no notes in it. What music21 guessed while reading (a letter it could not read as a
+    note, ``"Could not get pitch information from note: p, assuming C"``) is not printed in the middle
+    of a lesson's output: it is kept as ``score.abc_guesses`` (a list of str), and :func:`check_tune`
+    counts it.
     """
     if not isinstance(abc, str):
         raise AbcError(f"argument 'abc': expected ABC text (a string), got {type(abc).__name__}")
@@ -115,8 +120,9 @@ def parse_abc(abc: str):
 
     part_class = music21.stream.Part
     make_beams = part_class.makeBeams
+    said = io.StringIO()       # music21 writes what it guessed ("... assuming C") to stderr: kept, not printed
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.redirect_stderr(said):
             warnings.simplefilter("ignore")
             # Beams only matter for drawing notation, and music21 spends two thirds of its ABC
             # parse time making them: skip them while we parse, then put the method back.
@@ -139,4 +145,5 @@ def parse_abc(abc: str):
         shown = lines[start - 1][:40] if start <= len(lines) else ""
         raise AbcError(f"line {start}: expected notes after the K: line, got none music21 could read "
                        f"({shown!r})" if shown else "expected notes after the K: line, got an empty body")
+    score.abc_guesses = [line.split("WARNING:", 1)[-1].strip() for line in said.getvalue().splitlines() if line.strip()]
     return score

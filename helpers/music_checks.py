@@ -25,6 +25,7 @@ class TuneCheck:
     notes: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
     bars: int = 0
     bars_matching: int = 0
+    guesses: int = 0           # notes music21 could not read and guessed (as C), from parse_abc
 
     @property
     def n_notes(self) -> int:
@@ -102,7 +103,8 @@ def check_tune(abc: str, min_notes: int = MIN_NOTES) -> TuneCheck:
                   f"range {MIDI_RANGE[0]}..{MIDI_RANGE[1]} (too many octave marks?)")
     else:
         reason = "ok"
-    return TuneCheck(reason == "ok", reason, key, meter, notes, bars, int(matching))
+    return TuneCheck(reason == "ok", reason, key, meter, notes, bars, int(matching),
+                     len(getattr(score, "abc_guesses", [])))
 
 
 def playable_rate(checks) -> float:

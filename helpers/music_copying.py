@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .validation import check_string_list
+from .figures import FONT_PT
 
 HEADER = re.compile(r"^[A-Za-z]:")
 # A bar line: | || |] [| |: :| :: :|: , optionally followed by a first/second ending number.
@@ -223,7 +224,7 @@ def plot_copying(reports: dict, *, max_bars: int = 6):
     right.set_xlabel("longest run of whole bars shared with a training tune")
     right.set_ylabel("share of tunes")
     right.axvline(2 - width / 2 - 0.1, color="grey", linestyle=":")
-    right.legend(fontsize=8)
+    right.legend(fontsize=FONT_PT)
     fig.tight_layout()
     from .figures import describe, number, percent
 

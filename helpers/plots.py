@@ -7,7 +7,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, drawable, fixed_layout, listing, margins, number, percent, pin_labels, text_width
+from .figures import (FONT_PT, describe, drawable, fixed_layout, listing, margins, number, percent, pin_labels, text_height,
+                      text_width)
 from .validation import check_array, check_number, check_positive_int, check_share, check_string_list, check_type
 
 __all__ = ["loss_curve", "bar_scores", "scorecard_plot", "heatmap", "WindowPanel", "window_panel",
@@ -48,7 +49,8 @@ def bar_scores(names, scores, *, chance: float | None = None, ax=None, title: st
         ax.text(s + 0.01, yi, f"{s:.0%}" if s <= 1 else f"{s:.3g}", va="center")
     if chance is not None:
         ax.axvline(chance, color="crimson", ls="--", lw=1, label=f"chance {chance:.0%}")
-        ax.legend(loc="lower right")
+        ax.set_ylim(-1.0, len(scores) - 0.5)     # a strip under the bars, where the line is named (no legend over a bar)
+        ax.text(chance, -0.72, f" chance {chance:.0%}", color="crimson", va="center", ha="left")
     ax.set_xlabel(ylabel)
     ax.set_title(title)
     shown = [f"{n} {percent(v) if v <= 1 else number(v)}" for n, v in zip(names, scores)]
@@ -93,7 +95,7 @@ def scorecard_plot(table: dict, ax=None, title: str = "Design criteria scorecard
         for j in range(len(criteria)):
             text = "—" if np.isnan(values[i, j]) else f"{values[i, j]:.0%}"
             dark = not np.isnan(skill[i, j]) and skill[i, j] < 0.55          # cividis is dark blue at 0
-            ax.text(j, i, text, ha="center", va="center", fontsize=10, color="white" if dark else "black")
+            ax.text(j, i, text, ha="center", va="center", fontsize=FONT_PT, color="white" if dark else "black")
     ax.set_title(title + (": colour = accuracy above chance" if chance else ""))
     rows = [f"{m}: " + ", ".join(f"{c} {'no result' if np.isnan(values[i, j]) else percent(values[i, j])}"
                                  for j, c in enumerate(criteria)) for i, m in enumerate(models)]
@@ -148,16 +150,17 @@ class WindowPanel:
             chance = check_share("chance", chance)
         self.tokens, self.accuracies = list(tokens), dict(accuracies)
         n = len(self.tokens)
-        self.fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.5 * n), 4.0),
+        # words on two alternating lines, so a long word may reach past its box without meeting its neighbour
+        self.fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(7, 0.6 * (n + 1.2) + 1.05), 4.0),
                                                gridspec_kw={"height_ratios": [1, 2.2]})
         self.boxes = top.bar(np.arange(n) + 0.5, 0.8, width=0.9, bottom=0.1, color="#e6e6e6")
-        self.labels = [top.text(i + 0.5, 0.5, token, ha="center", va="center", fontsize=9)
+        self.labels = [top.text(i + 0.5, 0.7 if i % 2 else 0.3, token, ha="center", va="center", fontsize=FONT_PT)
                        for i, token in enumerate(self.tokens)]
-        top.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=11, weight="bold")
+        top.text(n + 0.1, 0.5, "→ ?", va="center", fontsize=FONT_PT, weight="bold")
         top.set_xlim(0, n + 1.2)
         top.set_ylim(0, 1)
         top.axis("off")
-        self.title = top.set_title("", fontsize=10)
+        self.title = top.set_title("", fontsize=FONT_PT)
         sizes = sorted(self.accuracies)
         bottom.plot(sizes, [self.accuracies[k] for k in sizes], marker="o", color="#4c9be8")
         (self.marker,) = bottom.plot([], [], marker="o", ms=12, color="crimson", ls="")
@@ -169,7 +172,7 @@ class WindowPanel:
         bottom.set_xlabel("window size (words)")
         bottom.set_ylabel("test accuracy")
         bottom.set_ylim(0, 1.05)
-        self.fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.13, hspace=0.45)
+        margins(self.fig, left=0.9, right=0.15, top=0.35, bottom=0.6, hspace=0.45)
 
     def update(self, window: int):
         """Highlight the last ``window`` tokens and mark that window's accuracy; returns the Figure."""
@@ -178,8 +181,8 @@ class WindowPanel:
         n = len(self.tokens)
         for i, (box, label) in enumerate(zip(self.boxes, self.labels)):
             seen = i >= n - window
-            box.set_color("#4c9be8" if seen else "#e6e6e6")
-            label.set_color("white" if seen else "#555")
+            box.set_color("#8fc1ef" if seen else "#e6e6e6")      # light blue: dark words read on both
+            label.set_color("black" if seen else "#4d4d4d")
         self.title.set_text(f"a window of {window} word{'s' * (window > 1)} sees only the blue boxes")
         if window in self.accuracies:
             value = self.accuracies[window]
@@ -222,10 +225,11 @@ def bag_comparison(tokens_a, tokens_b, *, probabilities=None):
     same = np.array_equal(count_a, count_b)
     ax.set_title("identical bags of words: the model cannot tell them apart" if same
                  else "different bags of words", color="crimson" if same else "black")
-    ax.legend(fontsize=8)
-    longest = max(len(w) for w in words)                 # room for the longest word, at 45 degrees
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=min(0.6, (0.35 + 0.055 * longest) / 3))
-    return fixed_layout(fig)                             # fixed layout: tight_layout costs a draw
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)   # beside the bars, not over them
+    legend = text_width([label_a, label_b], FONT_PT) + 0.6                    # its width: the label and its patch
+    fig.set_size_inches(fig.get_size_inches()[0] + legend, 3)
+    margins(fig, left=0.8, right=legend + 0.1, top=0.4, bottom=text_height([drawable(w) for w in words], FONT_PT, 45) + 0.15)
+    return fig                                           # fixed layout (margins): tight_layout costs a draw
 
 
 def activation_curve(weight: float, bias: float = 0.0, activation: str = "tanh"):
@@ -270,7 +274,7 @@ class AttentionHeadsPanel:
             ax.grid(False)
         self.axes[0].set_ylabel("query (looks)")
         self.axes[0].set_xlabel("key (looked at)")
-        self.suptitle = self.fig.suptitle("", fontsize=11)
+        self.suptitle = self.fig.suptitle("", fontsize=FONT_PT)
 
     def update(self, tokens, weights, *, heads=None, title: str = ""):
         """Draw ``weights (H, T, T)`` over ``tokens`` for ``heads`` (default all); returns the Figure."""
@@ -284,7 +288,7 @@ class AttentionHeadsPanel:
         if self.fig is None or len(self.axes) != len(heads):
             self._build(len(heads))
         count = len(tokens)
-        words = text_width(tokens, 8) + 0.1                          # the longest word, in inches
+        words = text_width(tokens, FONT_PT) + 0.22                         # the longest word and its tick, inches
         room = words + 0.3                                           # and the axis label beyond it
         top = 0.75 if title else 0.45                               # the heads' titles (and the figure's)
         side = min(0.32 * count, (12.5 - room - 0.2) / len(heads) - 0.15)   # each square heat map, inches
@@ -294,12 +298,12 @@ class AttentionHeadsPanel:
             image.set_extent((-0.5, count - 0.5, count - 0.5, -0.5))
             ax.set_xlim(-0.5, count - 0.5)
             ax.set_ylim(count - 0.5, -0.5)
-            ax.set_xticks(range(count), tokens, rotation=90, fontsize=8)
+            ax.set_xticks(range(count), tokens, rotation=90, fontsize=FONT_PT)
             if ax is self.axes[0]:                               # the other heads share its rows: no ticks to draw
-                ax.set_yticks(range(count), tokens, fontsize=8)
+                ax.set_yticks(range(count), tokens, fontsize=FONT_PT)
             else:
                 ax.set_yticks([])
-            ax.set_title(f"head {head}", fontsize=10)
+            ax.set_title(f"head {head}", fontsize=FONT_PT)
         self.suptitle.set_text(title)
         margins(self.fig, left=room, right=0.2, top=top, bottom=room, wspace=0.15 / side)   # fixed: no tight box
         for ax in self.axes:                                         # labels just beyond the words, placed once

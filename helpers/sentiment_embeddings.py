@@ -10,6 +10,7 @@ import numpy as np
 
 from . import text
 from .validation import check_array, check_keras_model, check_string_list, check_type
+from .figures import FONT_PT
 
 
 def embedding_matrix(model: keras.Model) -> np.ndarray:
@@ -55,16 +56,16 @@ def plot_embedding(coords, words, groups, *, title: str = "Learned word vectors 
     coords = check_array("coords", coords, shape=(len(words), 2), kind="number")
     colours = {"positive": "#0072B2", "negative": "#D55E00"}   # Okabe-Ito (helpers.palette)
     markers = {"positive": "^", "negative": "v"}        # shape as well as colour
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig, ax = plt.subplots(figsize=(9.5, 5.0))     # room for the words at 12 pt (figures.FONT_PT)
     for (x, y), word, group in zip(coords, words, groups):
         colour = colours.get(group, "#595959")
         ax.scatter(x, y, color=colour, s=24, marker=markers.get(group, "o"))
-        ax.annotate(word, (x, y), fontsize=8 if group in colours else 7, color=colour,
+        ax.annotate(word, (x, y), fontsize=FONT_PT, color=colour,
                     xytext=(3, 2), textcoords="offset points")
     for group, colour in colours.items():
         ax.scatter([], [], color=colour, marker=markers[group], label=group)
     ax.scatter([], [], color="#595959", marker="o", label="other words")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=FONT_PT)
     if explained is not None:
         ax.set_xlabel(f"component 1 ({explained[0]:.0%} of variance)")
         ax.set_ylabel(f"component 2 ({explained[1]:.0%})")

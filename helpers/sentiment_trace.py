@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import text
-from .figures import describe, drawable, listing, margins, pin_labels, text_height, text_width
+from .figures import FONT_PT, describe, drawable, listing, margins, pin_labels, text_height, text_width
 from .validation import check_keras_model, check_size, check_text, check_type, check_vocab_size
 
 
@@ -103,7 +103,7 @@ class TokenTracePanel:
             artist.remove()
         n = len(trace.tokens)
         positions = np.arange(n)
-        self.fig.set_size_inches(max(6, 0.55 * n + 2), 4.2)
+        self.fig.set_size_inches(max(6, 0.55 * n + 2), 3.3)
         self.line.set_data(np.concatenate([[-1], positions]), np.concatenate([[trace.start], trace.probabilities]))
         verdict = "positive" if trace.probabilities[-1] > 0.5 else "negative"
         self.ax.set_title(title or f"read token by token: {verdict} ({trace.probabilities[-1]:.0%} positive)")
@@ -119,13 +119,13 @@ class TokenTracePanel:
         self.bx.set_ylim(low - pad, high + pad)
         labels = [drawable(t) if k else f"{drawable(t)}\n(unknown)" for t, k in zip(trace.tokens, trace.known)]
         rotation = 45 if n > 8 else 0
-        self.bx.set_xticks(np.concatenate([[-1], positions]), ["(start)"] + labels, rotation=rotation, fontsize=8)
+        self.bx.set_xticks(np.concatenate([[-1], positions]), ["(start)"] + labels, rotation=rotation, fontsize=FONT_PT)
         for tick, known in zip(self.bx.get_xticklabels()[1:], trace.known):
             tick.set_color("black" if known else UNKNOWN)      # words never seen in training: red italics, grey band
             tick.set_fontstyle("normal" if known else "italic")
         lines = [line for label in ["(start)"] + labels for line in label.split("\n")]
-        below = text_height(lines, 8, rotation) + (0.17 if not trace.known.all() else 0)   # a second line: (unknown)
-        margins(self.fig, left=max(0.8, text_width(["(start)"], 8) * 0.71 + 0.1), right=0.2, top=0.35,
+        below = text_height(lines, FONT_PT, rotation) + (0.17 if not trace.known.all() else 0)   # a second line: (unknown)
+        margins(self.fig, left=max(0.8, text_width(["(start)"], FONT_PT) * 0.71 + 0.1), right=0.2, top=0.35,
                 bottom=below + 0.12, hspace=0.08)
         for axis in (self.ax, self.bx):
             pin_labels(axis, below=below, left=0.55)

@@ -23,6 +23,7 @@ import numpy as np
 from . import text
 from .training import build_optimizer
 from .validation import check_array, check_number, check_seed, check_share, check_size
+from .figures import FONT_PT
 
 TAGS = ["O", "PER", "LOC", "ORG"]          # other, person, place, organisation
 TAG_DESCRIPTIONS = {"O": "other", "PER": "person", "LOC": "place", "ORG": "organisation"}
@@ -241,7 +242,7 @@ def reading_figure(tokens, probabilities: dict, step: int, *, title: str = ""):
     from .figures import margins, pin_labels, text_height, text_width
 
     labels = [str(w) for w in tokens]
-    below = text_height(labels, 10, rotation=30) + 0.1            # each map's word labels, at 30 degrees
+    below = text_height(labels, FONT_PT, rotation=30) + 0.1            # each map's word labels, at 30 degrees
     top = 0.3 + (0.35 if title else 0.0)                          # the first map's title (and the figure's)
     gap = below + 0.32                                            # word labels, then the next map's title
     rows = len(arrays)
@@ -255,15 +256,15 @@ def reading_figure(tokens, probabilities: dict, step: int, *, title: str = ""):
             for tag in range(len(TAGS)):
                 p = array[step, word, tag]
                 if p >= 0.05:
-                    ax.text(word, tag, f"{p:.0%}", ha="center", va="center", fontsize=7,
+                    ax.text(word, tag, f"{p:.0%}", ha="center", va="center", fontsize=FONT_PT,
                             color="white" if p > 0.6 else "black", fontweight="bold" if tag == best else None)
         ax.set_xticks(range(time), [w if i <= step else "" for i, w in enumerate(tokens)], rotation=30, ha="right")
         ax.set_yticks(range(len(TAGS)), TAGS)
         ax.grid(False)
-        ax.set_title(f"{name}: after reading {step + 1} of {time} words", fontsize=10, loc="left")
+        ax.set_title(f"{name}: after reading {step + 1} of {time} words", fontsize=FONT_PT, loc="left")
     if title:
         fig.suptitle(title, y=1 - 0.1 / fig.get_size_inches()[1], va="top")
-    reach = max(text_width(TAGS, 10), text_width(labels[:1], 10) * 0.87) + 0.25   # tag names, first word's tail
+    reach = max(text_width(TAGS, FONT_PT), text_width(labels[:1], FONT_PT) * 0.87) + 0.25   # tag names, first word's tail
     margins(fig, left=reach, right=0.2, top=top, bottom=below + 0.1, hspace=gap / 1.1)
     for ax in axes[:, 0]:                                     # the titles placed once, not measured per draw
         pin_labels(ax)

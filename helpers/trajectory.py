@@ -16,6 +16,7 @@ import numpy as np
 
 from .training import build_optimizer
 from .validation import check_array, check_number, check_seed, check_size
+from .figures import FONT_PT
 
 G = 9.81            # m/s², gravity
 DT = 0.05           # s between two observations
@@ -184,7 +185,7 @@ def plot_trajectory(true, observed, predictions: dict, *, title: str = "one test
         ax.plot(p[:-1, 0], p[:-1, 1], marker, ms=4, mfc="none", label=f"{name}: predicted next")
     ax.axhline(0, color="#8b5a2b", lw=2)
     ax.set(xlabel="x (m)", ylabel="height (m)", title=title)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=FONT_PT, loc="upper right")
     return fig
 
 
@@ -203,5 +204,5 @@ def plot_error_by_history(errors: dict, *, noise: float | None = None):
         ax.axhline(100 * noise, color="#999999", ls="--", lw=1, label="noise of one observation (per axis)")
     ax.set(xlabel="positions seen so far", ylabel="error of the next position (cm)")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=FONT_PT)
     return fig

@@ -5,7 +5,7 @@ A thin ipywidgets shell: the callback calls :func:`explain` (pure, tested) and
 """
 from __future__ import annotations
 
-from .figures import live
+from .figures import FONT_PT, live
 from . import attention as A
 from . import dates as D
 from .explorer import explorer
@@ -70,7 +70,7 @@ class AttentionPanel:
         self.ax.set_xlim(-0.5, len(cols) - 0.5)
         self.ax.set_ylim(len(rows) - 0.5, -0.5)
         self.title.set_text(f"{text!r} → {output!r}")
-        margins(self.fig, left=text_width(rows, 10) + 0.25, right=0.55, top=0.35, bottom=0.35)
+        margins(self.fig, left=text_width(rows, FONT_PT) + 0.25, right=0.55, top=0.35, bottom=0.35)
         pin_labels(self.ax)                                  # the title's place set once: no labels to measure
         describe(self.fig, A.attention_description(text, output, weights, rows, cols))
         return self.fig

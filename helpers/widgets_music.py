@@ -33,7 +33,8 @@ def describe(check: music.TuneCheck) -> str:
     if not check.playable:
         return f"not playable: {check.reason}"
     bars = f"{check.bars_matching}/{check.bars} bars fit the meter" if check.bars else "no full bars"
-    return f"playable: key {check.key}, meter {check.meter}, {check.n_notes} notes, {bars}"
+    guessed = f", {check.guesses} unreadable note{'s' * (check.guesses != 1)} read as C" if check.guesses else ""
+    return f"playable: key {check.key}, meter {check.meter}, {check.n_notes} notes, {bars}{guessed}"
 
 
 def temperature_text(tune: str, check: music.TuneCheck, temperature: float, max_lines: int = 14) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import describe, fixed_layout, listing, live, percent
+from .figures import FONT_PT, describe, fixed_layout, listing, live, percent
 from . import numpy_rnn, text
 from .explorer import explorer
 from .validation import check_array, check_number, check_positive_int
@@ -52,15 +52,15 @@ class UnrolledPanel:
         self.fig, self.trace, self.labels = None, None, None
 
     def _build(self) -> None:
-        self.fig, self.axes = plt.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.4, 1]})
+        self.fig, self.axes = plt.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [0.8, 1.1, 1.6]})   # a row per class
         self.images, self.frames = [], []
         for ax, (name, _, cmap, _) in zip(self.axes, _ROWS):
             self.images.append(ax.imshow(np.zeros((1, 1)), aspect="auto", cmap=cmap, interpolation="nearest"))
             self.frames.append(ax.add_patch(plt.Rectangle((-0.5, -0.5), 1, 1, fill=False, lw=2, color="black")))
-            ax.set_ylabel(name, fontsize=9)
+            ax.set_ylabel(name, fontsize=FONT_PT)
             ax.grid(False)
             ax.set_yticks([])
-        self.title = self.axes[0].set_title("", fontsize=10)
+        self.title = self.axes[0].set_title("", fontsize=FONT_PT)
 
     def _retarget(self, trace: dict, labels) -> None:
         """A new sentence: the heat maps' sizes and scales, the word ticks, the figure's width and margins."""
@@ -70,7 +70,7 @@ class UnrolledPanel:
             self._build()
         tokens = trace["tokens"]
         time = len(tokens)
-        self.fig.set_size_inches(max(6.5, 0.5 * time + 2.5), 6.2)
+        self.fig.set_size_inches(max(6.5, 0.5 * time + 2.5), 5.1)     # a slide shows 460 px of height
         for ax, image, frame, (_, key, _, signed) in zip(self.axes, self.images, self.frames, _ROWS):
             values = trace[key]
             limit = max(float(np.max(np.abs(values))), 1e-9) if signed else 1   # signed rows: own scale
@@ -79,12 +79,12 @@ class UnrolledPanel:
             image.set_clim(-limit if signed else 0, limit)
             frame.set_height(values.shape[1])
             ax.set_ylim(values.shape[1] - 0.5, -0.5)
-        self.axes[2].set_yticks(range(len(labels)) if labels is not None else [], labels, fontsize=7)
-        self.axes[2].set_xticks(range(time), tokens, rotation=60, fontsize=8)
+        self.axes[2].set_yticks(range(len(labels)) if labels is not None else [], labels, fontsize=FONT_PT)
+        self.axes[2].set_xticks(range(time), tokens, rotation=60, fontsize=FONT_PT)
         self.axes[2].set_xlim(-0.5, time - 0.5)
-        left = 0.35 + (text_width(labels, 7) + 0.05 if labels is not None else 0)
-        margins(self.fig, left=max(left, text_width(tokens[:1], 8) * 0.5 + 0.1), right=0.15, top=0.35,
-                bottom=text_height(tokens, 8, rotation=60) + 0.12, hspace=0.08)
+        left = 0.35 + (text_width(labels, FONT_PT) + 0.05 if labels is not None else 0)
+        margins(self.fig, left=max(left, text_width(tokens[:1], FONT_PT) * 0.5 + 0.1), right=0.15, top=0.35,
+                bottom=text_height(tokens, FONT_PT, rotation=60) + 0.12, hspace=0.08)
         for ax in self.axes:                                  # labels and title placed once, not measured per draw
             pin_labels(ax, left=left - 0.3)
         self.trace, self.labels = trace, labels
@@ -175,12 +175,12 @@ def graph_figure(time: int = 4, highlight_loss: int | None = None):
             ax.annotate("", (t, 1.3), (highlight_loss, 2.7) if t == highlight_loss else (t + 0.7, 1.05),
                         arrowprops={"arrowstyle": "->", "color": "crimson", "ls": "--", "lw": 1.5})
     ax.text(time + 0.3, 4.0, "$L = \\sum_t L_t$", fontsize=12, ha="left", va="center")
-    ax.text(-0.9, 1, "$h_{init}$", ha="center", va="center", fontsize=11)
+    ax.text(-0.9, 1, "$h_{init}$", ha="center", va="center", fontsize=FONT_PT)
     ax.annotate("", (-0.3, 1), (-0.7, 1), arrowprops={"arrowstyle": "->", "color": "#555"})
     ax.set_xlim(-1.2, time + 1.3)
     ax.set_ylim(-0.5, 4.4)
     ax.axis("off")
-    ax.set_title("one set of weights (W_xh, W_hh, W_hy) used at every step", fontsize=10)
+    ax.set_title("one set of weights (W_xh, W_hh, W_hy) used at every step", fontsize=FONT_PT)
     text = (f"The RNN's graph unrolled over {time} steps: at each step t, the input x_t feeds the state h_t, "
             f"which gives the output y_t and its loss L_t; each state h_t also feeds the next one, starting "
             f"from h_init; the losses add up to L. One set of weights (W_xh, W_hh, W_hy) at every step.")
@@ -205,7 +205,7 @@ def contribution_figure(values, truncate: int | None = None, ax=None, title: str
     ax.set_xlabel("time step t (the loss is at the last step)")
     ax.set_ylabel("share of ||dL_T/dW_hh||")
     ax.set_xlim(-0.5, time - 0.5)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=FONT_PT)
     last = max(1, min(5, time // 4))
     text = (f"{title or 'Gradient reach'}: each of {time} time steps' share of the last loss's gradient on "
             f"W_hh: the last {last} steps hold {percent(share[-last:].sum())}, the first half "

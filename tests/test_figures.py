@@ -140,7 +140,8 @@ def _image_outputs(nb: dict):
 @pytest.mark.parametrize("notebook", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_committed_figure_is_described(notebook):
     """Each PNG in a committed solution has a description (alt), not nbconvert's default, unique in the
-    lesson, and is followed by the caption a screen reader in JupyterLab reads."""
+    lesson, and is followed by the caption a screen reader in JupyterLab reads; a still records the size of
+    its smallest text (``font_px``), explorers' figures too, which the decks measure on screen."""
     nb = nbformat.read(notebook, as_version=4)          # multi-line strings joined
     seen = {}
     count = 0
@@ -157,7 +158,36 @@ def test_every_committed_figure_is_described(notebook):
         assert caption.get("metadata", {}).get("course", {}).get(figures.CAPTION_KEY), \
             f"{notebook.name} {where}: the figure has no caption output after it"
         assert caption["data"]["text/plain"] == f"Figure: {alt}"
+        font = output["metadata"]["image/png"].get("font_px")     # the decks measure it on screen
+        assert isinstance(font, (int, float)) and 4 <= font <= 60, \
+            f"{notebook.name} {where}: no size of its smallest text recorded (font_px: {font!r})"
     assert count >= 1, f"{notebook.name}: no figures found (were the solutions executed?)"
+
+
+def test_smallest_text_counts_what_is_drawn():
+    """The smallest visible text in CSS px at natural size (points x dpi / 72): hidden legends, a switched-off
+    axis and empty labels do not count."""
+    with matplotlib.rc_context({"font.size": 10}):            # whatever style an earlier test set
+        fig, ax = plt.subplots(figsize=(4, 3), dpi=90)
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.set_title("title", fontsize=20)
+    legend = ax.legend(fontsize=6)
+    ax.annotate("", (0.5, 0.5))                                 # empty text: not drawn
+    fig.canvas.draw()                                           # tick labels get their text when drawn
+    assert figures.smallest_text_px(fig) == 7.5                 # the 6 pt legend
+    legend.set_visible(False)
+    assert figures.smallest_text_px(fig) == 12.5                # 10 pt tick labels
+    ax.tick_params(labelsize=8)
+    fig.canvas.draw()
+    assert figures.smallest_text_px(fig) == 10.0
+    ax.set_axis_off()
+    assert figures.smallest_text_px(fig) == 25.0                # only the title is drawn
+    ax.set_title("")
+    assert figures.smallest_text_px(fig) is None
+    assert "font_px" not in figures.figure_bundle(fig, "cG5n")[1]["image/png"]
+    ax.set_title("back", fontsize=12)
+    assert figures.figure_bundle(fig, "cG5n")[1]["image/png"]["font_px"] == 15.0
+    assert figures.figure_bundle(figures.live(fig), "cG5n")[1]["image/png"]["font_px"] == 15.0    # an explorer's too
 
 
 def test_a_kernel_shows_figures_with_alt_text_and_a_caption_and_live_plots_update_in_place():
@@ -178,6 +208,7 @@ def test_a_kernel_shows_figures_with_alt_text_and_a_caption_and_live_plots_updat
     assert figure.metadata["image/png"]["alt"] == "Two points; loss: 3 at 0 to 4 at 1."
     assert figure.data["text/plain"] == figure.metadata["image/png"]["alt"]
     assert caption.metadata["course"][figures.CAPTION_KEY] and "<em>Figure:</em> Two points" in caption.data["text/html"]
+    assert figure.metadata["image/png"]["font_px"] == 15.0, "12 pt (figures.FONT_PT) tick labels at 90 dpi: the decks measure it"
     live = [o for o in nb.cells[2].outputs if "image/png" in o.get("data", {})]
     assert len(live) == 1, "the live loss plot must replace itself, not pile up"
     assert "epoch 2" in live[0].metadata["image/png"]["alt"] and "loss: 2 at 1 to 1 at 2" in live[0].metadata["image/png"]["alt"]
@@ -189,3 +220,20 @@ def test_a_kernel_shows_figures_with_alt_text_and_a_caption_and_live_plots_updat
 
     sizes = [Image.open(io.BytesIO(base64.b64decode(cell.outputs[0].data["image/png"]))).size for cell in nb.cells[3:5]]
     assert sizes[0] == (360, 180) and sizes[1][0] < 200 and sizes[1][1] < 100, sizes
+
+
+def test_no_course_figure_draws_text_below_the_course_size():
+    """Every label is at least figures.FONT_PT (12 pt, 15 px at 90 dpi): the decks show figures at 94 % or
+    more, so their text reaches 14 px on screen. A literal size under it, or a relative one ("small"), in a
+    helper is a figure whose labels the back row cannot read (lesson 08's word map had 7 pt labels)."""
+    import re
+
+    small = re.compile(r"""(?:fontsize|labelsize)\s*=\s*(?:(\d+(?:\.\d+)?)\b|["'](?:xx?-)?small(?:er)?["'])""")
+    found = []
+    for path in sorted((ROOT / "helpers").glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in small.finditer(line):
+                if match.group(1) is None or float(match.group(1)) < figures.FONT_PT:
+                    found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == [], "text below figures.FONT_PT:\n" + "\n".join(found)
+    assert figures.FONT_PT * 90 / 72 * 0.94 >= 14

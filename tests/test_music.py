@@ -195,6 +195,22 @@ def test_check_tune_on_a_good_tune():
     assert music.playable_rate([check]) == 1.0 and music.bar_match_rate([check]) == 1.0
 
 
+def test_a_letter_music21_guesses_is_counted_not_printed(capsys):
+    """A sampled tune with a stray letter: music21 writes "... assuming C" to stderr, which landed in the middle
+    of lesson 07's outputs; it is kept on the score and counted in the check's line instead."""
+    from helpers.widgets_music import describe
+
+    abc = "X:1\nM:2/4\nL:1/8\nK:G\nG2 p A | B c d e | f g a b | c' d' e' f' | g2 q/ a |]\n"
+    check = music.check_tune(abc, min_notes=4)
+    assert capsys.readouterr().err == ""
+    assert check.playable and check.guesses == 2
+    assert describe(check).endswith(", 2 unreadable notes read as C")
+    score = music.parse_abc(abc)
+    assert len(score.abc_guesses) == 2 and all("assuming C" in g for g in score.abc_guesses)
+    clean = music.check_tune(music.normalise_tune(TUNE))
+    assert clean.guesses == 0 and "read as C" not in describe(clean)
+
+
 def test_tied_notes_sound_once():
     check = music.check_tune("X:1\nM:4/4\nL:1/4\nK:C\nC D E F- | F G A B | c4 |]\n", min_notes=1)
     onsets = check.notes[:, 0].tolist()

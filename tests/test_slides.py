@@ -31,8 +31,7 @@ CSS_REMOTE = re.compile(r"""url\(\s*['"]?((?:https?:)?//[^'")]+)""")
 SCRIPT_IMPORT = re.compile(r"""(?:\bimport\b[^'"]*|\brequire\s*\(\s*\[?\s*|\bimport\s*\(\s*)['"]((?:https?:)?//[^'"]+)""")
 
 
-def slide_type(cell) -> str:
-    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+slide_type = nbtool.slide_type
 
 
 def has_math(nb) -> bool:
@@ -368,6 +367,63 @@ def test_size_check_flags_text_too_small_to_read_from_the_back(tmp_path, static_
     assert deck_fit.summary(fits)["slides with text below its minimum size"] == 3
     # sizes on screen are judged at the reference size only; fit in every window
     assert deck_fit.SlideFit(**{**small_print.__dict__, "viewport": "1024x768"}).problems() == []
+
+
+def _figure_output(width_in: float, font_pt: float):
+    """A real matplotlib figure as the course shows it (helpers.figures): PNG, alt text, smallest text size."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+
+    from helpers import figures
+    from helpers.config import plot_style
+
+    plot_style()
+    fig, ax = plt.subplots(figsize=(width_in, 2.5))
+    ax.plot([0, 1, 2], [1, 3, 2], label="loss")
+    ax.set_xlabel("step", fontsize=font_pt)
+    ax.tick_params(labelsize=font_pt)
+    ax.legend(fontsize=font_pt)
+    data, metadata = figures.figure_bundle(fig, print_figure(fig, "png", base64=True))
+    plt.close(fig)
+    return nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+
+
+def _figure_text_notebook():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [_slide(md("# Figures")),
+             _slide(md("## The course's default")), _slide(code("plot()", outputs=[_figure_output(6, 10)]), "-"),
+             _slide(md("## Large labels")), _slide(code("plot()", outputs=[_figure_output(6, 16)]), "-"),
+             _slide(md("## Large labels on a wide figure")), _slide(code("plot()", outputs=[_figure_output(40, 16)]), "-")]
+    return nbformat.v4.new_notebook(cells=cells, metadata={"title": "Figures"})
+
+
+def test_size_check_measures_the_text_inside_figures(tmp_path, static_server, browser):
+    """A figure's smallest label on screen is its size when drawn (recorded by helpers.figures) x the scale the
+    slide shows it at; under 14 px is a problem: 10 pt at natural size is 12.5 px (and reveal's margin shows it
+    a little smaller); 16 pt is 20 px, but about 9 px when a 40-inch-wide figure is shrunk to the slide's width.
+    A figure without a recorded size (the tiny decks' pixel) cannot be measured: also a problem."""
+    with _tiny_deck(_figure_text_notebook(), "95_figures", tmp_path, static_server, browser) as (_, fits):
+        pass
+    default, large, wide = fits[1], fits[2], fits[3]
+    for fit, drawn in ((default, 12.5), (large, 20.0), (wide, 20.0)):
+        [figure] = fit.figures
+        assert figure["font"] == pytest.approx(drawn * figure["shown"] / 100, abs=0.3), fit
+        assert fit.sizes["figure text"]["px"] == figure["font"]
+    assert default.figures[0]["shown"] >= 95 and default.sizes["figure text"]["px"] < 12.5    # reveal's margin
+    assert wide.figures[0]["shown"] < 50 and wide.sizes["figure text"]["px"] < 14
+    assert large.problems() == [] and large.sizes["figure text"]["px"] >= 18
+    assert [line.split(": ", 1)[1] for line in default.problems()] == \
+        [f"figure text {default.figures[0]['font']} px < 14 px ('A panel: values against step; loss: 1 at') "
+         "on screen at 1280x720"]
+    assert len(wide.problems()) == 1 and "figure text" in wide.problems()[0]
+    assert deck_fit.summary(fits)["slides with text below its minimum size"] == 2
+    assert deck_fit.summary(fits)["figures without a recorded text size"] == 0
+    with _tiny_deck(_bad_notebook(), "94_unrecorded", tmp_path, static_server, browser) as (_, unrecorded):
+        pass
+    assert any("figure 1 has no recorded text size" in line for line in unrecorded[2].problems())
+    assert deck_fit.summary(unrecorded)["figures without a recorded text size"] == 1
 
 
 def test_accessibility_check_flags_low_contrast(tmp_path, static_server, browser):

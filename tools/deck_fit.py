@@ -17,7 +17,9 @@ slide's own coordinates (reveal's configured width x height, before scaling):
   checked at the reference size against :data:`MINIMUM_PX` (readable from the back row): text and a
   formula's main line 18 px, code and printed output 16 px, an explorer's controls 16 px. A formula's
   sub- and superscripts are measured and printed but have no minimum (TeX sets them smaller).
-  Text inside figures is not measured (a PNG's labels are pixels).
+  The text inside figures at least 14 px: a figure's smallest label, recorded when it was drawn
+  (``helpers.figures`` puts it in the output's metadata; the deck writes it as ``data-font-px``), x
+  the scale the slide shows the figure at. A figure without that record counts as a problem.
 
 Fit is measured in the slide's own coordinates, so it does not depend on the window; sizes on screen
 do. ``--size 1024x768`` measures at another window size (4:3): fit must hold there too.
@@ -45,7 +47,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOLERANCE = 1.0          # px: sub-pixel rounding is not an overflow
 # The smallest size on screen, in px at the reference size, of each kind of text (issue 23).
-MINIMUM_PX = {"text": 18.0, "math": 18.0, "code": 16.0, "control": 16.0}
+# "figure text" is a figure's smallest label: the size recorded when it was drawn (helpers.figures) x the
+# scale the slide shows the figure at.
+MINIMUM_PX = {"text": 18.0, "math": 18.0, "code": 16.0, "control": 16.0, "figure text": 14.0}
 
 # Shows every build-up of slide (h, v) as the audience finally sees it. Fragments fade in through a CSS
 # transition (visibility and opacity), so right after Reveal.nextFragment() a build-up still computes as
@@ -141,7 +145,7 @@ async (tolerance) => {
         if (r.width > 0 && r.height > 0) grow(clipped(node.parentElement, r));
       }
     }
-    const figures = [], cut = [];
+    const figures = [], cut = [], sizes = {};
     for (const img of slide.querySelectorAll("img")) {
       if (hidden(img)) continue;
       const whole = local(box(img));
@@ -151,8 +155,17 @@ async (tolerance) => {
       const lost = Math.max(whole.bottom - seen.bottom, whole.right - seen.right,
                             seen.top - whole.top, seen.left - whole.left, 0);
       const loaded = img.complete && img.naturalWidth > 0;
-      figures.push({lost: Math.round(lost), loaded: loaded,
+      // the figure's smallest text on screen: its size at natural size (data-font-px, recorded when it was
+      // drawn) x the scale it is shown at (its width on the slide / its natural CSS width) x reveal's scale
+      const natural = parseFloat(img.getAttribute("width")) || img.naturalWidth;
+      const fontPx = parseFloat(img.dataset.fontPx);
+      const shown = natural > 0 ? (whole.right - whole.left) * scale / natural : NaN;   // on screen / natural
+      const font = Number.isFinite(fontPx) && Number.isFinite(shown) ? Math.round(fontPx * shown * 10) / 10 : null;
+      figures.push({lost: Math.round(lost), loaded: loaded, font: font, shown: Math.round(shown * 100),
                     height: Math.round(whole.bottom - whole.top), top: Math.round(whole.top)});
+      if (font !== null && (!("figure text" in sizes) || font < sizes["figure text"].px)) {
+        sizes["figure text"] = {px: font, text: (img.alt || "a figure").slice(0, 40)};
+      }
     }
     for (const el of elements) {
       const s = getComputedStyle(el);
@@ -167,7 +180,6 @@ async (tolerance) => {
       }
     }
     // the smallest text of each kind, in px on screen (computed font size x reveal's scale)
-    const sizes = {};
     const kindOf = (el) => el.closest(".mjx-sub, .mjx-sup, .mjx-under, .mjx-over, .mjx-numerator, .mjx-denominator")
         ? "math script" : el.closest(".MathJax_CHTML") ? "math"
         : el.closest(".course-explorer-controls, .widget-area, .jupyter-widgets") ? "control"
@@ -255,6 +267,9 @@ class SlideFit:
             elif figure["lost"] > TOLERANCE:
                 found.append(f"{self.where}: figure {number} is cut by {figure['lost']} px "
                              f"(top at {figure['top']} px, {figure['height']} px tall)")
+            if figure["loaded"] and figure.get("font") is None:
+                found.append(f"{self.where}: figure {number} has no recorded text size (data-font-px): its labels "
+                             "cannot be measured (drawn without helpers.figures?)")
         for box in self.cut:
             found.append(f"{self.where}: {box['what']} hides {box['px']} px at the {box['side']} "
                          f"({box['text']!r})")
@@ -360,6 +375,7 @@ def summary(fits: list[SlideFit]) -> dict:
         "slides with a box cut at the bottom": sum(any(b["side"] == "bottom" for b in f.cut) for f in fits),
         "slides measured before their build-ups showed": sum(not f.settled for f in fits),
         "slides with text below its minimum size": sum(bool(f.small_text) for f in fits),
+        "figures without a recorded text size": sum(f.get("font") is None for fit in fits for f in fit.figures),
     }
 
 
@@ -374,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print the totals only")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="also save a PNG of every slide, all fragments shown, to DIR")
+    parser.add_argument("--figures", action="store_true",
+                        help="also list every figure: its smallest text on screen and the scale it is shown at")
     parser.add_argument("--size", default=f"{VIEWPORT['width']}x{VIEWPORT['height']}", metavar="WxH",
                         help="the browser window (default: the reference size; sizes on screen are judged there only)")
     args = parser.parse_args(argv)
@@ -407,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
                 for fit in measured:
                     for line in fit.problems():
                         print(line)
+                    if args.figures:
+                        for number, figure in enumerate(fit.figures, 1):
+                            print(f"{fit.where}: figure {number}: smallest text {figure.get('font')} px on screen, "
+                                  f"shown at {figure.get('shown')} % of its natural size")
         browser.close()
     server.shutdown()
     counts = summary(fits)
@@ -416,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"smallest {kind} on screen: {px} px{floor}, {where}: {text!r}")
     bad = counts["overflowing slides"] + counts["figures cut"] + counts["slides with a box cut at the right"] \
         + counts["slides with a box cut at the bottom"] + counts["slides measured before their build-ups showed"] \
-        + counts["slides with text below its minimum size"]
+        + counts["slides with text below its minimum size"] + counts["figures without a recorded text size"]
     return 1 if bad else 0
 
 

@@ -145,7 +145,7 @@ def _attention(recipe):
             return line, None
         if w not in pictures:
             fig = attention.plot_attention(text, output, np.asarray(weights[w], dtype=float))
-            pictures[w] = (png(fig), figures.description(fig))
+            pictures[w] = (png(fig), figures.description(fig), figures.smallest_text_px(fig))
         return line, pictures[w]
 
     controls = [Control("example", list(range(len(examples))), labels=list(examples), kind="select"),
@@ -203,6 +203,7 @@ class Frames:
     texts: list[str]
     frames: dict[str, tuple]
     alts: list[str] = field(default_factory=list)    # each image's description (helpers.figures), its alt text
+    font_px: float | None = None   # the smallest text in any image, px at natural size (helpers.figures)
 
     @property
     def nbytes(self) -> int:
@@ -227,7 +228,7 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
         saved = json.loads(path.read_text(encoding="utf-8"))
         return Frames(saved["kind"], [Control(**c) for c in saved["controls"]],
                       [base64.b64decode(b) for b in saved["images"]], saved["texts"],
-                      {k: tuple(v) for k, v in saved["frames"].items()}, saved["alts"])
+                      {k: tuple(v) for k, v in saved["frames"].items()}, saved["alts"], saved.get("font_px"))
     frames = _render(recipe)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +236,8 @@ def render(recipe: dict, cache: Path | None = CACHE) -> Frames:
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_text(json.dumps({"kind": frames.kind, "controls": [vars(c) for c in frames.controls],
                                        "images": [base64.b64encode(b).decode("ascii") for b in frames.images],
-                                       "texts": frames.texts, "frames": frames.frames, "alts": frames.alts}),
+                                       "texts": frames.texts, "frames": frames.frames, "alts": frames.alts,
+                                       "font_px": frames.font_px}),
                            encoding="utf-8")
         os.replace(partial, path)
     return frames
@@ -259,15 +261,19 @@ def _render(recipe: dict) -> Frames:
     if count > MAX_FRAMES:
         raise ValueError(f"recipe {kind!r}: expected at most {MAX_FRAMES} positions, got {count}")
     images, alts, texts, frames, seen_images, seen_texts = [], [], [], {}, {}, {}
+    font_sizes = []
     for position in itertools.product(*(range(len(c.values)) for c in controls)):
         text, fig = draw(*(c.values[i] for c, i in zip(controls, position)))
-        if isinstance(fig, tuple):                      # (PNG bytes, description) drawn before
-            data, alt = fig
+        if isinstance(fig, tuple):                      # (PNG bytes, description, smallest text) drawn before
+            data, alt, font_px = fig
         elif fig is None:
-            data, alt = b"", ""
+            data, alt, font_px = b"", "", None
         else:
             alt = figures.description(fig)
-            data = png(fig)
+            data = png(fig)                             # drawn: the tick labels have their text
+            font_px = figures.smallest_text_px(fig)
+        if font_px is not None:
+            font_sizes.append(font_px)
         image = seen_images.setdefault(data, len(seen_images))
         if image == len(images):
             images.append(data)
@@ -276,7 +282,7 @@ def _render(recipe: dict) -> Frames:
         if text_index == len(texts):
             texts.append(text)
         frames["-".join(map(str, position))] = (image, text_index)
-    return Frames(kind, controls, images, texts, frames, alts)
+    return Frames(kind, controls, images, texts, frames, alts, min(font_sizes, default=None))
 
 
 SCRIPT = """(function () {
@@ -339,7 +345,8 @@ def to_html(frames: Frames) -> str:
     parts.append("</div>")
     parts.append(f"<div class='course-explorer-text'>{frames.texts[text]}</div>")
     first = base64.b64encode(frames.images[image]).decode("ascii")
-    parts.append(f"<img class='course-explorer-frame' alt='{html.escape(frames.alts[image], quote=True)}' "
+    font = f" data-font-px='{frames.font_px}'" if frames.font_px is not None else ""
+    parts.append(f"<img class='course-explorer-frame' alt='{html.escape(frames.alts[image], quote=True)}'{font} "
                  f"src='data:image/png;base64,{first}'>")
     data = {"labels": [c.labels for c in frames.controls], "frames": frames.frames, "texts": frames.texts,
             "alts": frames.alts,

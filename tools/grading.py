@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from tools.nbtool import BEGIN, SOLUTIONS
+from tools.nbtool import BEGIN, SOLUTIONS, is_note
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = ROOT / "classroom"
@@ -84,7 +84,7 @@ def source_version(nb: nbformat.NotebookNode, name: str = "notebook") -> nbforma
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.metadata.pop("nbgrader", None)
-        if cell.cell_type == "markdown" and cell.metadata.get("slideshow", {}).get("slide_type") == "notes":
+        if cell.cell_type == "markdown" and is_note(cell):
             continue  # speaker notes are for instructors
         if cell.cell_type != "code":
             cells.append(cell)

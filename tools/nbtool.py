@@ -73,8 +73,13 @@ def strip_solutions(source: str, where: str = "cell") -> str:
 READING = "reading"     # a speaker-notes cell that reads a result: kept, as text, in the student copy
 
 
+def slide_type(cell) -> str:
+    """A cell's ``slideshow.slide_type`` (``"-"`` when it has none: part of the slide before it)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+
+
 def is_note(cell) -> bool:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+    return slide_type(cell) == "notes"
 
 
 def is_instructor_note(cell) -> bool:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import deck_widgets
+from . import deck_widgets, nbtool
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -345,7 +345,7 @@ def deck_title(nb: nbformat.NotebookNode, fallback: str = "") -> str:
 
 def slide_count(nb: nbformat.NotebookNode) -> int:
     """Slides a presenter steps through (each slide and subslide; fragments not counted)."""
-    kinds = [cell.metadata.get("slideshow", {}).get("slide_type", "-") for cell in nb.cells]
+    kinds = [nbtool.slide_type(cell) for cell in nb.cells]
     shown = [kind for kind in kinds if kind not in {"skip", "notes"}]
     starts = sum(kind in {"slide", "subslide"} for kind in shown)
     return starts + (1 if shown and shown[0] not in {"slide", "subslide"} else 0)

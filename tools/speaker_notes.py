@@ -52,8 +52,7 @@ class Slide:
         return found.pop() if len(found) == 1 else None
 
 
-def slide_type(cell) -> str:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+slide_type = nbtool.slide_type
 
 
 def title_of(cell) -> str:
