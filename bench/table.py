@@ -51,6 +51,11 @@ TARGETS = [
     ("08 LSTM accuracy, minimal pairs", ">=", 0.97),
     ("08 LSTM training time", "<=", 60.0),
     ("08 LSTM accuracy, everyday reviews (hand-written)", ">=", 0.85),
+    ("08 LSTM accuracy, negation reviews (hand-written)", ">=", 0.85),    # issue 26: at least 85 % on the
+    ("08 LSTM accuracy, negation reviews (hand-written), worst of 3 seeds", ">=", 0.85),   #  negation set, across seeds
+    ("08 LSTM without polarity reviews accuracy, negation reviews (hand-written), best of 3 seeds", "<=", 0.7),
+                                                                          # 08: "without the second generator …
+                                                                          #  near chance"
     ("07 bits per character saved by the GRU over the 5-gram", ">=", 0.5),   # what recurrence buys over counting
     ("07 tunes copying 2+ bars verbatim (generated)", "<=", 0.2),   # no more than real tunes share (0.17)
     ("09 exact match with attention (greedy, test)", ">=", 0.995),
@@ -118,17 +123,15 @@ TARGETS = [
 TARGETS += [
     ("07 tunes copying 2+ bars verbatim (generated)", "<=",                # 07: "no more generated tunes copy
      ("07 tunes copying 2+ bars verbatim (real held-out)", 0.0)),          #  two or more bars than real ones"
-    ("08 SimpleRNN accuracy, broad reviews", ">=",                         # 08: "the SimpleRNN barely above
-     ("08 bag of words accuracy, broad reviews", 0.0)),                    #  the bag of words"
-    ("08 SimpleRNN accuracy, broad reviews", "<=", ("08 bag of words accuracy, broad reviews", 0.05)),
-    ("08 LSTM accuracy, broad reviews", ">=", ("08 SimpleRNN accuracy, broad reviews", 0.1)),   # "the LSTMs are high"
-    ("08 LSTM accuracy, negation reviews (hand-written)", "<=", 0.7),     # 08: "hardly above the bag of words
-    ("08 LSTM accuracy, negation reviews (hand-written)", "<=",           #  at chance … against 92.0 % on the
-     ("08 LSTM accuracy, everyday reviews (hand-written)", -0.2)),       #  everyday reviews"
-    ("08 LSTM accuracy, negation reviews (hand-written), best of 3 seeds", "<=", 0.7),   # "stays near chance
-                                                                                          #  across seeds"
-    ("08 LSTM accuracy, praise said with a negative word", "<=",         # "73 % of the complaints right and
-     ("08 LSTM accuracy, complaints said with a negative word", -0.15)),  #  40 % of the praise"
+    ("08 SimpleRNN accuracy, broad reviews", ">=",                         # 08: "the SimpleRNN at 85.2 %, between
+     ("08 bag of words accuracy, broad reviews", 0.05)),                   #  them and the bag of words"
+    ("08 LSTM accuracy, broad reviews", ">=", ("08 SimpleRNN accuracy, broad reviews", 0.05)),
+    ("08 SimpleRNN accuracy, everyday reviews (hand-written)", "<=",      # "on the hand-written sets the
+     ("08 LSTM accuracy, everyday reviews (hand-written)", -0.03)),       #  SimpleRNN falls behind the LSTM"
+    ("08 SimpleRNN accuracy, negation reviews (hand-written)", "<=",
+     ("08 LSTM accuracy, negation reviews (hand-written)", -0.1)),
+    ("08 LSTM accuracy, negation reviews (hand-written)", ">=",           # "reading what they apply to does"
+     ("08 bag of words accuracy, negation reviews (hand-written)", 0.1)),
     ("10 transformer held-out bits per character (lesson 07's 140 s budget)", ">=",   # 10: "the recurrent model
      ("07 held-out bits per character", 0.0)),                                        #  wins" in 140 s
     ("10 training step GRU over self-attention, T=512", "<=", 0.5),        # 10: attention "the slower of the two"

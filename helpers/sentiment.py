@@ -8,7 +8,7 @@ that each review is positive, ``(batch, 1)``. Reviews are padded at the front
 
 Main entry points:
 
-* :func:`lesson_data`: generated everyday reviews (:mod:`helpers.sentiment_reviews`), the order-sensitive
+* :func:`lesson_data`: generated everyday reviews (:mod:`helpers.sentiment_reviews`, :mod:`helpers.sentiment_polarity`), the order-sensitive
   minimal pairs and the hand-written everyday reviews, encoded.
 * :func:`padded_batch`: texts → ids, mask and labels (reference of exercise 08.1).
 * :func:`build_many_to_one`: Embedding → LSTM → one sigmoid unit (reference of exercise 08.2).
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from . import datasets, sentiment_reviews, text
+from . import datasets, sentiment_polarity, sentiment_reviews, text
 from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bool, check_choice, check_ids,
                          check_keras_model, check_number, check_seed, check_share, check_size,
                          check_string_list, check_type)
@@ -37,7 +37,7 @@ MODEL_KINDS = ("bag of words", "SimpleRNN", "LSTM", "bidirectional LSTM")
 EMBEDDING_DIM = 16  # vocabulary of about 900 words, two classes: 16 numbers per word are plenty
 UNITS = 32          # hidden state size of the recurrent layers
 LEARNING_RATE = 0.01
-BATCH_SIZE = 128     # about 8,000 short reviews: 128 a batch keeps 4 epochs within the lesson's time budget
+BATCH_SIZE = 128     # about 32,000 short reviews: 128 a batch keeps 4 epochs within the lesson's time budget
 
 
 # ---- data ------------------------------------------------------------------------------------
@@ -73,11 +73,13 @@ class SentimentData:
 
 
 def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair_share: float = 0.2,
-                unknown_rate: float = 0.05) -> SentimentData:
+                polarity_share: float = 0.3, unknown_rate: float = 0.05) -> SentimentData:
     """Training reviews, a broad test set, the frozen minimal pairs and the everyday reviews; no test sentence in training.
 
     Training: :func:`helpers.sentiment_reviews.everyday_reviews` with ``pair_share`` of
-    :func:`helpers.datasets.sentiment_pairs` mixed in, minus every sentence of the frozen probe set.
+    :func:`helpers.datasets.sentiment_pairs` and ``polarity_share`` of
+    :func:`helpers.sentiment_polarity.polarity_reviews` (reviews that turn on a negative word)
+    mixed in, minus every sentence of the frozen probe set.
     In ``x_train`` a share ``unknown_rate`` of the tokens is replaced by ``<unk>`` (id 1), so the
     model learns to read past words it does not know. The broad test set is another draw of the
     generator minus every training sentence.
@@ -86,20 +88,27 @@ def lesson_data(n_train: int = 8000, n_broad: int = 1000, *, seed: int = 0, pair
     n_broad = check_size("n_broad", n_broad, what="reviews")
     seed = check_seed("seed", seed)
     pair_share = check_share("pair_share", pair_share)
+    polarity_share = check_share("polarity_share", polarity_share)
+    if pair_share + polarity_share > 1:
+        raise ValueError(f"arguments 'pair_share' and 'polarity_share': expected shares that add up to at most 1, "
+                         f"got {pair_share} + {polarity_share} = {pair_share + polarity_share:g}")
     unknown_rate = check_share("unknown_rate", unknown_rate)
     pairs = datasets.load_frozen("sentiment_pairs_test")
     everyday = sentiment_reviews.load_everyday()
     negation = sentiment_reviews.load_everyday(sentiment_reviews.NEGATION_PATH)
     probe = set(pairs.texts)
     n_pairs = int(round(n_train * pair_share / 2))
-    generated = sentiment_reviews.everyday_reviews(max(n_train - 2 * n_pairs, 1), seed=seed)
+    n_polarity = int(round(n_train * polarity_share))
+    generated = sentiment_reviews.everyday_reviews(max(n_train - 2 * n_pairs - n_polarity, 1), seed=seed)
     mixed = datasets.sentiment_pairs(n_pairs, seed=seed + 10_000) if n_pairs else None
-    texts = generated.texts + (mixed.texts if mixed else [])
-    labels = np.concatenate([generated.labels] + ([mixed.labels] if mixed else []))
+    turned = sentiment_polarity.polarity_reviews(n_polarity, seed=seed + 20_000) if n_polarity else None
+    parts = [part for part in (generated, mixed, turned) if part is not None]
+    texts = [t for part in parts for t in part.texts]
+    labels = np.concatenate([part.labels for part in parts])
     order = np.random.default_rng(seed).permutation(len(texts))
     raw = datasets.TextDataset([texts[i] for i in order], labels[order], ["negative", "positive"],
-                               {"generator": "everyday_reviews + sentiment_pairs", "seed": seed,
-                                "pair_share": pair_share})
+                               {"generator": "everyday_reviews + sentiment_pairs + polarity_reviews", "seed": seed,
+                                "pair_share": pair_share, "polarity_share": polarity_share})
     train = raw[[i for i, t in enumerate(raw.texts) if t not in probe]]
     seen = set(train.texts)
     raw_broad = sentiment_reviews.everyday_reviews(n_broad, seed=seed + 1)

@@ -286,18 +286,26 @@ def everyday_reviews(n: int, *, seed: int = 0, lexicon: Lexicon | None = None) -
     Deterministic given ``seed``. Texts are lower-case with punctuation as separate tokens
     (``"the soup wasn't bad at all , it was lovely !"``).
     """
+    return generate(n, seed, lexicon, _Writer, "review", "everyday_reviews")
+
+
+def generate(n: int, seed: int, lexicon: Lexicon | None, writer_class, method: str, name: str) -> TextDataset:
+    """``n`` reviews from ``writer_class(lexicon, rng).<method>(sign)``, half positive, in shuffled order.
+
+    Shared by :func:`everyday_reviews` and :func:`helpers.sentiment_polarity.polarity_reviews`; checks
+    their arguments and joins each review's tokens with single spaces.
+    """
     n = check_size("n", n, maximum=1_000_000, what="reviews")
     seed = check_seed("seed", seed)
     if lexicon is None:
         lexicon = load_lexicon()
     check_type("lexicon", lexicon, Lexicon, "a helpers.sentiment_reviews.Lexicon (from load_lexicon)")
     rng = np.random.default_rng(seed)
-    writer = _Writer(lexicon, rng)
+    write = getattr(writer_class(lexicon, rng), method)
     labels = np.arange(n) % 2
     rng.shuffle(labels)
-    texts = [" ".join(writer.review(1 if label else -1).split()) for label in labels]
-    return TextDataset(texts, labels.astype(np.int64), ["negative", "positive"],
-                       {"generator": "everyday_reviews", "seed": seed})
+    texts = [" ".join(write(1 if label else -1).split()) for label in labels]
+    return TextDataset(texts, labels.astype(np.int64), ["negative", "positive"], {"generator": name, "seed": seed})
 
 
 # ---- the hand-written held-out set -------------------------------------------------------------
