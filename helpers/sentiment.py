@@ -34,7 +34,7 @@ from .validation import (MAX_ITEMS, MAX_LENGTH, MAX_UNITS, check_array, check_bo
                          check_string_list, check_type)
 
 MODEL_KINDS = ("bag of words", "SimpleRNN", "LSTM", "bidirectional LSTM")
-EMBEDDING_DIM = 16  # vocabulary of about 900 words, two classes: 16 numbers per word are plenty
+EMBEDDING_DIM = 16  # vocabulary of about 1,350 words, two classes: 16 numbers per word are plenty
 UNITS = 32          # hidden state size of the recurrent layers
 LEARNING_RATE = 0.01
 BATCH_SIZE = 128     # about 32,000 short reviews: 128 a batch keeps 4 epochs within the lesson's time budget

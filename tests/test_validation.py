@@ -163,6 +163,7 @@ def _nan_calls():
         "sentiment.train:learning_rate": lambda v: sentiment.train(
             sentiment.build_model("LSTM", 5, embedding_dim=2, units=2), [[1, 2]], [1], epochs=1, learning_rate=v),
         "sentiment.lesson_data:pair_share": lambda v: sentiment.lesson_data(20, 10, pair_share=v),
+        "sentiment.lesson_data:polarity_share": lambda v: sentiment.lesson_data(20, 10, polarity_share=v),
         "sentiment.lesson_data:unknown_rate": lambda v: sentiment.lesson_data(20, 10, unknown_rate=v),
         "training.TimeBudget.__init__:seconds": lambda v: training.TimeBudget(v),
         "training.decay_factor:fraction": lambda v: training.decay_factor(v),
